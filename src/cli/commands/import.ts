@@ -1,0 +1,97 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { VoidError } from "../../core/index.js";
+import {
+  editRegistryFile,
+  loadRegistryDocument,
+  type MergeResult,
+  mergeEntries,
+  parseClientConfig,
+} from "../../registry/index.js";
+import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
+import { printJson } from "../io.js";
+import { registryPathFrom } from "../shared.js";
+
+export const importCommand: Command = {
+  name: "import",
+  summary: "copy the servers of a Claude / Cursor / VS Code config into the registry",
+  usage: "import <file> [options]",
+  details: `Reads an MCP client's config file (an "mcpServers" object as in Claude Desktop, Claude Code and
+Cursor, or a "servers" object as in VS Code's mcp.json, comments allowed) and merges its servers
+into the registry. A server whose name is already registered with a different definition is a
+conflict and is left alone unless --overwrite is given.
+
+Examples:
+  voidmcp import ~/.cursor/mcp.json
+  voidmcp import ~/.config/Code/User/mcp.json --dry-run`,
+  options: [
+    { name: "overwrite", type: "boolean", description: "replace registered servers that have the same name" },
+    { name: "dry-run", type: "boolean", description: "show what would change without writing" },
+    CONFIG_OPTION,
+    JSON_OPTION,
+    HELP_OPTION,
+  ],
+  async run(args, io) {
+    const [file, ...extra] = args.positionals;
+    if (file === undefined)
+      throw new VoidError("usage", "import needs the path of a config file", {
+        hint: "voidmcp import <file>",
+      });
+    if (extra.length > 0) throw new VoidError("usage", `unexpected arguments: ${extra.join(" ")}`);
+    const source = resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = await readFile(source, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new VoidError(
+        "registry_io",
+        `cannot read ${source}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      );
+    }
+    const parsed = parseClientConfig(text, source);
+    const path = registryPathFrom(args, io);
+    const overwrite = args.options.overwrite === true;
+    const dryRun = args.options["dry-run"] === true;
+    let report: MergeResult = { added: [], replaced: [], identical: [], conflicts: [] };
+    const merge = (doc: Parameters<typeof mergeEntries>[0]) => {
+      report = mergeEntries(doc, parsed.entries, { overwrite });
+    };
+    if (dryRun) {
+      merge(await loadRegistryDocument(path));
+    } else if (parsed.entries.length > 0) {
+      await editRegistryFile(path, merge);
+    }
+    if (args.options.json === true) {
+      printJson(io, {
+        source,
+        registry: path,
+        dryRun,
+        ...report,
+        skipped: parsed.skipped,
+        renamed: parsed.entries.filter((e) => e.renamedFrom),
+      });
+      return report.conflicts.length > 0 ? 1 : 0;
+    }
+    const verb = dryRun ? "Would add" : "Added";
+    if (report.added.length > 0) io.out(`${verb} ${report.added.length}: ${report.added.join(", ")}`);
+    if (report.replaced.length > 0)
+      io.out(
+        `${dryRun ? "Would replace" : "Replaced"} ${report.replaced.length}: ${report.replaced.join(", ")}`,
+      );
+    if (report.identical.length > 0) io.out(`Already registered: ${report.identical.join(", ")}`);
+    for (const entry of parsed.entries) {
+      if (entry.renamedFrom)
+        io.err(
+          `note: "${entry.renamedFrom}" is registered as "${entry.name}" (server names allow letters, digits, - and _)`,
+        );
+    }
+    for (const skipped of parsed.skipped) io.err(`skipped "${skipped.name}": ${skipped.reason}`);
+    for (const conflict of report.conflicts) io.err(`conflict: "${conflict.name}": ${conflict.reason}`);
+    if (report.conflicts.length > 0)
+      io.err("Conflicting servers were left as they are; use --overwrite to replace them.");
+    if (parsed.entries.length === 0) io.err(`No servers found in ${source}.`);
+    else if (!dryRun) io.err(`Registry: ${path}`);
+    return report.conflicts.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,63 @@
+import type { ServerReport } from "../../gateway/index.js";
+import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION, TIMEOUT_OPTION } from "../command.js";
+import { formatTable, printJson } from "../io.js";
+import { loadRegistryFrom, startGateway, waitMsFrom } from "../shared.js";
+
+function detail(server: ServerReport): string {
+  switch (server.state) {
+    case "ready":
+      return `${server.serverInfo ? `${server.serverInfo.name} ${server.serverInfo.version}, ` : ""}started in ${server.startMs ?? "?"} ms`;
+    case "failed":
+      return server.error ?? "failed";
+    case "starting":
+      return "did not finish starting in time (try --timeout)";
+    case "disabled":
+      return "disabled in the registry";
+    case "closed":
+      return "stopped";
+    default: {
+      const exhaustive: never = server.state;
+      return exhaustive;
+    }
+  }
+}
+
+export const listCommand: Command = {
+  name: "list",
+  summary: "show registered servers with their state and tool count",
+  usage: "list [options]",
+  details: `Starts every enabled server the way \`voidmcp serve\` would, waits for them (see --timeout),
+and shows whether each one works. Exits with 1 when any enabled server failed.`,
+  options: [TIMEOUT_OPTION, CONFIG_OPTION, JSON_OPTION, HELP_OPTION],
+  async run(args, io) {
+    const registry = await loadRegistryFrom(args, io);
+    const gateway = await startGateway(registry, io, waitMsFrom(args));
+    try {
+      const report = gateway.report();
+      if (args.options.json === true) {
+        printJson(io, report);
+      } else if (report.servers.length === 0) {
+        io.err(
+          `No servers registered in ${registry.path}.\nAdd one with: voidmcp add <name> <url | command [args...]>`,
+        );
+      } else {
+        const rows = report.servers.map((s) => [
+          s.name,
+          s.transport,
+          s.state,
+          s.state === "ready" ? String(s.exposedTools) : "-",
+          detail(s),
+        ]);
+        io.out(formatTable(["NAME", "TRANSPORT", "STATE", "TOOLS", "DETAIL"], rows));
+        for (const c of report.collisions) {
+          io.err(
+            `warning: ${c.kind} "${c.name}" of "${c.dropped}" is hidden: "${c.kept}" already uses that name (set a prefix)`,
+          );
+        }
+      }
+      return report.servers.some((s) => s.state === "failed" || s.state === "starting") ? 1 : 0;
+    } finally {
+      await gateway.close();
+    }
+  },
+};

@@ -1,0 +1,66 @@
+import { describeError, exitCodeFor, isVoidError, VoidError } from "../core/index.js";
+import { parseArgs } from "./args.js";
+import type { Command } from "./command.js";
+import { addCommand } from "./commands/add.js";
+import { callCommand } from "./commands/call.js";
+import { importCommand } from "./commands/import.js";
+import { listCommand } from "./commands/list.js";
+import { removeCommand } from "./commands/remove.js";
+import { serveCommand } from "./commands/serve.js";
+import { toolsCommand } from "./commands/tools.js";
+import { commandHelp, mainHelp } from "./help.js";
+import type { Io } from "./io.js";
+import { VERSION } from "./version.js";
+
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  addCommand,
+  removeCommand,
+  listCommand,
+  toolsCommand,
+  callCommand,
+  importCommand,
+];
+
+/** Runs the CLI for `argv` (without node and script) and returns the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === "help" || first === "--help" || first === "-h") {
+      const topic = first === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+      io.out(topic ? commandHelp(topic) : mainHelp(COMMANDS));
+      return 0;
+    }
+    if (first === "--version" || first === "-V" || first === "version") {
+      io.out(VERSION);
+      return 0;
+    }
+    const command = COMMANDS.find((c) => c.name === first);
+    if (!command) {
+      const near = COMMANDS.find((c) => c.name.startsWith(first.slice(0, 2)));
+      throw new VoidError("usage", `unknown command "${first}"`, {
+        hint: near ? `did you mean \`voidmcp ${near.name}\`? See voidmcp --help` : "see voidmcp --help",
+      });
+    }
+    const args = parseArgs(rest, {
+      options: command.options,
+      ...(command.passThroughAfter !== undefined ? { passThroughAfter: command.passThroughAfter } : {}),
+    });
+    if (args.options.help === true) {
+      io.out(commandHelp(command));
+      return 0;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    io.err(`voidmcp: ${describeError(error)}`);
+    if (
+      !isVoidError(error) &&
+      error instanceof Error &&
+      error.stack &&
+      io.env.VOIDMCP_LOG_LEVEL === "debug"
+    ) {
+      io.err(error.stack);
+    }
+    return isVoidError(error) ? exitCodeFor(error.code) : 1;
+  }
+}

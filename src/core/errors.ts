@@ -1,0 +1,60 @@
+/**
+ * The one error family of voidmcp. Every failure a user can meet is a VoidError with a literal
+ * `code`; the CLI maps codes to exit codes (`exitCodeFor`) and the downstream server maps them to
+ * MCP errors. Messages say what was wrong and where; `hint` says what to do about it.
+ */
+export type VoidErrorCode =
+  | "usage" // wrong CLI usage or arguments
+  | "registry_invalid" // the registry file cannot be parsed or breaks the schema
+  | "registry_io" // the registry file cannot be read or written
+  | "not_found" // unknown server, tool, resource or prompt
+  | "conflict" // a name that is already taken
+  | "upstream_unavailable" // the upstream is not connected (starting, failed, disabled)
+  | "upstream_error" // the upstream answered with a protocol error
+  | "timeout" // a call took longer than its timeout
+  | "internal"; // a bug in voidmcp
+
+export interface VoidErrorOptions {
+  readonly hint?: string;
+  readonly cause?: unknown;
+  /** Machine-readable facts for whoever maps the error (for example the upstream's JSON-RPC code). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class VoidError extends Error {
+  override readonly name = "VoidError";
+  readonly code: VoidErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: VoidErrorCode, message: string, options: VoidErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isVoidError(value: unknown): value is VoidError {
+  return value instanceof VoidError;
+}
+
+/** Process exit code for a failure: 2 for usage errors, 1 for everything else. */
+export function exitCodeFor(code: VoidErrorCode): number {
+  return code === "usage" ? 2 : 1;
+}
+
+/** One line for a human: the message, then the hint when there is one. */
+export function describeError(error: unknown): string {
+  if (error instanceof VoidError) {
+    return error.hint ? `${error.message} (${error.hint})` : error.message;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Wraps anything thrown into a VoidError, keeping VoidErrors as they are. */
+export function toVoidError(error: unknown, code: VoidErrorCode = "internal"): VoidError {
+  if (error instanceof VoidError) return error;
+  return new VoidError(code, describeError(error), { cause: error });
+}

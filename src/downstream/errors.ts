@@ -1,0 +1,50 @@
+import { type CallToolResult, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
+import { describeError, isVoidError } from "../core/index.js";
+
+/**
+ * The one place where a failure becomes an MCP answer.
+ * - Unknown names and bad arguments are the client's mistake: JSON-RPC errors.
+ * - An upstream's own JSON-RPC error passes through with its code and message.
+ * - An upstream that is down, slow or failing is news for the model: an `isError` result.
+ */
+export function toProtocolError(error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  if (isVoidError(error)) {
+    switch (error.code) {
+      case "not_found":
+      case "usage":
+        return new ProtocolError(ProtocolErrorCode.InvalidParams, describeError(error));
+      case "upstream_error": {
+        const rpcCode = error.details.rpcCode;
+        return new ProtocolError(
+          typeof rpcCode === "number" ? rpcCode : ProtocolErrorCode.InternalError,
+          error.message,
+          error.details.rpcData,
+        );
+      }
+      case "registry_invalid":
+      case "registry_io":
+      case "conflict":
+      case "upstream_unavailable":
+      case "timeout":
+      case "internal":
+        return new ProtocolError(ProtocolErrorCode.InternalError, describeError(error));
+      default: {
+        const exhaustive: never = error.code;
+        return exhaustive;
+      }
+    }
+  }
+  return new ProtocolError(ProtocolErrorCode.InternalError, describeError(error));
+}
+
+/** A tool call's failure as the client should see it (see toProtocolError for the rules). */
+export function toolFailure(error: unknown): CallToolResult {
+  if (isVoidError(error) && (error.code === "upstream_unavailable" || error.code === "timeout")) {
+    return { content: [{ type: "text", text: describeError(error) }], isError: true };
+  }
+  if (isVoidError(error) && error.code === "upstream_error" && typeof error.details.rpcCode !== "number") {
+    return { content: [{ type: "text", text: describeError(error) }], isError: true };
+  }
+  throw toProtocolError(error);
+}

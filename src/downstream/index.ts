@@ -1,0 +1,3 @@
+export type { GatewayBackend, ListKind, RequestContext } from "./backend.js";
+export { createDownstreamServer } from "./server.js";
+export { type StdioSession, serveStdio } from "./stdio.js";

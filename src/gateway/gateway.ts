@@ -1,0 +1,310 @@
+import { type Logger, VoidError } from "../core/index.js";
+import type { GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
+import type { Registry } from "../registry/index.js";
+import {
+  buildCatalogue,
+  type CallToolResult,
+  type Catalogue,
+  type GetPromptResult,
+  type Implementation,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
+  type Tool,
+  UpstreamPool,
+  type UpstreamStatus,
+} from "../upstream/index.js";
+import { exposeDirect } from "./exposure.js";
+import {
+  DEFAULT_SEARCH_LIMIT,
+  isMetaTool,
+  MAX_SEARCH_LIMIT,
+  META_TOOL_NAMES,
+  META_TOOLS,
+} from "./meta-tools.js";
+import { searchTools } from "./search.js";
+
+export interface GatewayOptions {
+  readonly registry: Registry;
+  readonly log: Logger;
+  readonly version: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How long an upstream may take to answer `initialize` before it is marked failed. */
+  readonly connectTimeoutMs?: number;
+  /** Why the registry file could not be used, when the gateway runs without it. */
+  readonly registryError?: string;
+}
+
+export interface ServerReport extends UpstreamStatus {
+  readonly prefix: string;
+  readonly exposedTools: number;
+}
+
+export interface GatewayReport {
+  readonly registryPath: string;
+  readonly registryExists: boolean;
+  readonly registryError: string | undefined;
+  readonly servers: readonly ServerReport[];
+  readonly collisions: Catalogue["collisions"];
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+const CODE_MODE_AVAILABLE = false;
+
+/**
+ * The composition root: registry → upstream pool → catalogue → what clients see. Implements the
+ * downstream backend. `start()` returns at once; upstreams connect in the background.
+ */
+export class Gateway implements GatewayBackend {
+  readonly info: Implementation;
+  readonly pool: UpstreamPool;
+  private readonly registry: Registry;
+  private readonly registryError: string | undefined;
+  private readonly log: Logger;
+  private current: Catalogue = buildCatalogue([], META_TOOL_NAMES);
+  private firstListDone = false;
+  private readonly listeners = new Set<(kinds: readonly ListKind[]) => void>();
+
+  constructor(options: GatewayOptions) {
+    this.registry = options.registry;
+    this.registryError = options.registryError;
+    this.log = options.log;
+    this.info = { name: "voidmcp", version: options.version };
+    this.pool = new UpstreamPool({
+      log: options.log,
+      env: options.env ?? process.env,
+      clientInfo: { name: "voidmcp", version: options.version },
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    });
+    this.pool.onChange(() => this.rebuild());
+  }
+
+  get instructions(): string {
+    return (
+      "voidmcp is a gateway in front of several MCP servers. Upstream tools are named `<server>__<tool>`. " +
+      "Use `search` to find a tool by what it does and `list_servers` to see which servers are up."
+    );
+  }
+
+  get catalogue(): Catalogue {
+    return this.current;
+  }
+
+  start(): void {
+    this.pool.start(this.registry.servers);
+  }
+
+  /** Waits (bounded) for upstreams that are still starting; never rejects. */
+  whenSettled(timeoutMs: number = this.registry.settings.firstListWaitMs): Promise<void> {
+    return this.pool.whenSettled(timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.pool.close();
+  }
+
+  onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private rebuild(): void {
+    const byName = new Map(this.registry.servers.map((spec) => [spec.name, spec]));
+    const sources = this.pool.all().flatMap((connection) => {
+      const spec = byName.get(connection.name) ?? connection.spec;
+      return [{ server: spec.name, prefix: spec.prefix, filter: spec.tools, listing: connection.listing }];
+    });
+    const next = buildCatalogue(sources, META_TOOL_NAMES);
+    for (const c of next.collisions) {
+      if (
+        !this.current.collisions.some(
+          (p) => p.kind === c.kind && p.name === c.name && p.dropped === c.dropped,
+        )
+      ) {
+        this.log.warn(
+          `${c.kind} name "${c.name}" of server "${c.dropped}" is already taken by "${c.kept}"; not exposed`,
+        );
+      }
+    }
+    const previous = this.current;
+    this.current = next;
+    const changed = changedKinds(previous, next);
+    if (changed.length > 0) {
+      for (const listener of this.listeners) listener(changed);
+    }
+  }
+
+  /** The first list of a session waits (bounded) for upstreams still starting. */
+  private async firstList(): Promise<void> {
+    if (this.firstListDone) return;
+    await this.whenSettled();
+    this.firstListDone = true;
+  }
+
+  async listTools(): Promise<Tool[]> {
+    await this.firstList();
+    const upstream = this.current.tools;
+    const direct = exposeDirect(this.registry.settings.expose, upstream.length, CODE_MODE_AVAILABLE);
+    return [...META_TOOLS, ...(direct ? upstream.map((entry) => entry.tool) : [])];
+  }
+
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    context: RequestContext,
+  ): Promise<CallToolResult> {
+    if (isMetaTool(name)) {
+      switch (name) {
+        case "search":
+          return this.searchTool(args);
+        case "list_servers":
+          return jsonResult(this.report());
+        default: {
+          const exhaustive: never = name;
+          return exhaustive;
+        }
+      }
+    }
+    const entry = this.current.tool(name) ?? (await this.afterStartup(() => this.current.tool(name)));
+    if (!entry) {
+      throw new VoidError("not_found", `unknown tool "${name}"`, {
+        hint: "call tools/list or the `search` tool to see the available names",
+      });
+    }
+    const connection = this.requireConnection(entry.server);
+    return connection.callTool(entry.upstreamName, args, {
+      signal: context.signal,
+      ...(context.onprogress ? { onprogress: context.onprogress } : {}),
+    });
+  }
+
+  /** A lookup that fails while upstreams are still starting gets one bounded wait and a retry. */
+  private async afterStartup<T>(lookup: () => T | undefined): Promise<T | undefined> {
+    if (!this.pool.all().some((c) => c.state === "starting")) return undefined;
+    await this.whenSettled();
+    return lookup();
+  }
+
+  private requireConnection(server: string) {
+    const connection = this.pool.get(server);
+    if (!connection) throw new VoidError("not_found", `unknown server "${server}"`);
+    return connection;
+  }
+
+  private searchTool(args: Record<string, unknown> | undefined): CallToolResult {
+    const query = typeof args?.query === "string" ? args.query : "";
+    const rawLimit = typeof args?.limit === "number" ? Math.floor(args.limit) : DEFAULT_SEARCH_LIMIT;
+    const limit = Math.min(Math.max(rawLimit, 1), MAX_SEARCH_LIMIT);
+    const hits = searchTools(this.current.tools, query, limit).map(({ entry }) => ({
+      name: entry.exposedName,
+      server: entry.server,
+      description: entry.tool.description ?? "",
+      inputSchema: entry.tool.inputSchema,
+      ...(entry.tool.outputSchema ? { outputSchema: entry.tool.outputSchema } : {}),
+    }));
+    return jsonResult({ query, total: this.current.tools.length, tools: hits });
+  }
+
+  /** State of every registered server and of the catalogue, for `list_servers` and `voidmcp list`. */
+  report(): GatewayReport {
+    const exposedBy = new Map<string, number>();
+    for (const entry of this.current.tools)
+      exposedBy.set(entry.server, (exposedBy.get(entry.server) ?? 0) + 1);
+    const prefixOf = new Map(this.registry.servers.map((spec) => [spec.name, spec.prefix]));
+    return {
+      registryPath: this.registry.path,
+      registryExists: this.registry.exists,
+      registryError: this.registryError,
+      servers: this.pool.all().map((connection) => ({
+        ...connection.status(),
+        prefix: prefixOf.get(connection.name) ?? connection.name,
+        exposedTools: exposedBy.get(connection.name) ?? 0,
+      })),
+      collisions: this.current.collisions,
+    };
+  }
+
+  async listResources(): Promise<Resource[]> {
+    await this.firstList();
+    return this.current.resources.map((entry) => entry.resource);
+  }
+
+  async listResourceTemplates(): Promise<ResourceTemplate[]> {
+    await this.firstList();
+    return this.current.templates.map((entry) => entry.template);
+  }
+
+  async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
+    const server =
+      this.current.resourceOwner(uri) ?? (await this.afterStartup(() => this.current.resourceOwner(uri)));
+    if (!server) {
+      throw new VoidError("not_found", `no server offers resource "${uri}"`, {
+        hint: "call resources/list or resources/templates/list to see what is available",
+      });
+    }
+    return this.requireConnection(server).readResource(uri, { signal: context.signal });
+  }
+
+  async listPrompts(): Promise<Prompt[]> {
+    await this.firstList();
+    return this.current.prompts.map((entry) => entry.prompt);
+  }
+
+  async getPrompt(
+    name: string,
+    args: Record<string, string> | undefined,
+    context: RequestContext,
+  ): Promise<GetPromptResult> {
+    const entry = this.current.prompt(name) ?? (await this.afterStartup(() => this.current.prompt(name)));
+    if (!entry) {
+      throw new VoidError("not_found", `unknown prompt "${name}"`, {
+        hint: "call prompts/list to see the available names",
+      });
+    }
+    return this.requireConnection(entry.server).getPrompt(entry.upstreamName, args, {
+      signal: context.signal,
+    });
+  }
+}
+
+function jsonResult(value: unknown): CallToolResult {
+  return {
+    content: [{ type: "text", text: JSON.stringify(value, null, 2) }],
+    structuredContent: value as Record<string, unknown>,
+  };
+}
+
+/** Which lists a client would see differently (compares exposed definitions, not identity). */
+function changedKinds(previous: Catalogue, next: Catalogue): ListKind[] {
+  const kinds: ListKind[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (
+    !same(
+      previous.tools.map((e) => e.tool),
+      next.tools.map((e) => e.tool),
+    )
+  )
+    kinds.push("tools");
+  if (
+    !same(
+      previous.resources.map((e) => e.resource),
+      next.resources.map((e) => e.resource),
+    ) ||
+    !same(
+      previous.templates.map((e) => e.template),
+      next.templates.map((e) => e.template),
+    )
+  ) {
+    kinds.push("resources");
+  }
+  if (
+    !same(
+      previous.prompts.map((e) => e.prompt),
+      next.prompts.map((e) => e.prompt),
+    )
+  )
+    kinds.push("prompts");
+  return kinds;
+}

@@ -1,0 +1,4 @@
+export { AUTO_DIRECT_MAX_TOOLS, exposeDirect } from "./exposure.js";
+export { Gateway, type GatewayOptions, type GatewayReport, type ServerReport } from "./gateway.js";
+export { META_TOOL_NAMES, META_TOOLS } from "./meta-tools.js";
+export { type SearchHit, searchTools } from "./search.js";

@@ -1,0 +1,229 @@
+import { writeFileSync } from "node:fs";
+import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { editRegistryFile, loadRegistryDocument } from "./edit.js";
+import { parseRegistryText } from "./parse.js";
+import type { RegistryDocument } from "./schema.js";
+import { addServerEntry, removeServerEntry } from "./server-entries.js";
+import { rejectedVoidError } from "./test-helpers.js";
+
+const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+
+describe("editRegistryFile", () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "voidmcp-edit-"));
+    path = join(dir, "servers.json");
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("creates a missing file, and its directories, private to the user", async () => {
+    const nested = join(dir, "config", "voidmcp", "servers.json");
+    const result = await editRegistryFile(nested, (doc) =>
+      addServerEntry(doc, "files", { command: "npx", args: ["-y", "fs"] }),
+    );
+    expect(result).toEqual({ created: true });
+    expect(await readFile(nested, "utf8")).toBe(
+      '{\n  "version": 1,\n  "mcpServers": {\n    "files": {\n      "command": "npx",\n      "args": [\n        "-y",\n        "fs"\n      ]\n    }\n  }\n}\n',
+    );
+    expect(await modeOf(nested)).toBe(0o600);
+    expect(await modeOf(join(dir, "config"))).toBe(0o700);
+    expect(await modeOf(join(dir, "config", "voidmcp"))).toBe(0o700);
+    expect(await readdir(join(dir, "config", "voidmcp"))).toEqual(["servers.json"]);
+  });
+
+  it("keeps unknown keys and key order, and the file's mode", async () => {
+    const original = [
+      "{",
+      '  "$schema": "https://example.com/schema.json",',
+      '  "mcpServers": {',
+      '    "zeta": { "command": "z", "autoApprove": ["t"], "args": ["1"] },',
+      '    "alpha": { "url": "https://a/mcp", "x-note": { "keep": true } }',
+      "  },",
+      '  "expose": "code",',
+      '  "custom": [1, {"b": 2, "a": 1}]',
+      "}",
+    ].join("\n");
+    await writeFile(path, original);
+    await chmod(path, 0o644);
+
+    const result = await editRegistryFile(path, (doc) => {
+      addServerEntry(doc, "mid", { url: "https://m/mcp", headers: { A: "b" } });
+      removeServerEntry(doc, "zeta");
+    });
+
+    expect(result).toEqual({ created: false });
+    const expected: RegistryDocument = {
+      $schema: "https://example.com/schema.json",
+      mcpServers: {
+        alpha: { url: "https://a/mcp", "x-note": { keep: true } },
+        mid: { url: "https://m/mcp", headers: { A: "b" } },
+      },
+      expose: "code",
+      custom: [1, { b: 2, a: 1 }],
+    };
+    expect(await readFile(path, "utf8")).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    expect(await modeOf(path)).toBe(0o644);
+    expect(await readdir(dir)).toEqual(["servers.json"]);
+  });
+
+  it("replaces an entry in place", async () => {
+    await writeFile(
+      path,
+      '{"mcpServers": {"a": {"command": "a"}, "b": {"command": "b"}, "c": {"command": "c"}}}',
+    );
+    await editRegistryFile(path, (doc) => {
+      if (doc.mcpServers) doc.mcpServers.b = { command: "B", enabled: false };
+    });
+    const registry = parseRegistryText(await readFile(path, "utf8"), path);
+    expect(registry.servers.map((s) => [s.name, s.enabled])).toEqual([
+      ["a", true],
+      ["b", false],
+      ["c", true],
+    ]);
+  });
+
+  it("starts an empty existing file from scratch", async () => {
+    await writeFile(path, "\n");
+    const result = await editRegistryFile(path, (doc) => addServerEntry(doc, "a", { command: "x" }));
+    expect(result).toEqual({ created: false });
+    expect(JSON.parse(await readFile(path, "utf8"))).toEqual({
+      version: 1,
+      mcpServers: { a: { command: "x" } },
+    });
+  });
+
+  it("edits the target of a symbolic link and keeps the link", async () => {
+    const target = join(dir, "real.json");
+    await writeFile(target, '{"mcpServers": {}}');
+    await symlink(target, path);
+    await editRegistryFile(path, (doc) => addServerEntry(doc, "a", { command: "x" }));
+    expect(await readlink(path)).toBe(target);
+    expect(JSON.parse(await readFile(target, "utf8"))).toEqual({ mcpServers: { a: { command: "x" } } });
+    expect((await readdir(dir)).sort()).toEqual(["real.json", "servers.json"]);
+  });
+
+  // [what, file text, expected message]
+  it.each([
+    ["invalid JSON", '{\n  "mcpServers": {,}\n}', ":2:18: invalid JSON: Expected property name or '}'"],
+    [
+      "a schema error",
+      '{"mcpServers": {"a": {"args": ["x"]}}}',
+      ":1:17: mcpServers.a: expected command (a local stdio server) or url (a remote server)",
+    ],
+  ])("refuses to touch a file with %s", async (_, text, message) => {
+    await writeFile(path, text);
+    await chmod(path, 0o640);
+    const before = await stat(path);
+    let called = false;
+    const error = await rejectedVoidError(
+      editRegistryFile(path, () => {
+        called = true;
+      }),
+    );
+    expect(error.code).toBe("registry_invalid");
+    expect(error.message).toBe(`${path}${message}`);
+    expect(error.hint).toBe(`fix ${path} by hand first; voidmcp does not rewrite a registry it cannot read`);
+    expect(called).toBe(false);
+    expect(await readFile(path, "utf8")).toBe(text);
+    expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
+    expect(await modeOf(path)).toBe(0o640);
+    expect(await readdir(dir)).toEqual(["servers.json"]);
+  });
+
+  it("writes nothing when the edit would make the file invalid", async () => {
+    const text = '{"mcpServers": {"a": {"command": "x"}}}';
+    await writeFile(path, text);
+    const error = await rejectedVoidError(
+      editRegistryFile(path, (doc) => {
+        if (doc.mcpServers) doc.mcpServers.a = { command: "x", timeoutMs: -1 };
+      }),
+    );
+    expect(error.code).toBe("registry_invalid");
+    expect(error.message).toBe(`${path}: mcpServers.a.timeoutMs: expected a positive number of milliseconds`);
+    expect(error.hint).toBe(`the change would make the registry invalid, so ${path} was left as it was`);
+    expect(await readFile(path, "utf8")).toBe(text);
+    expect(await readdir(dir)).toEqual(["servers.json"]);
+  });
+
+  it("awaits an async mutate", async () => {
+    await editRegistryFile(path, async (doc) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      addServerEntry(doc, "late", { command: "x" });
+    });
+    expect(JSON.parse(await readFile(path, "utf8"))).toEqual({
+      version: 1,
+      mcpServers: { late: { command: "x" } },
+    });
+  });
+
+  it("writes nothing, and creates nothing, when mutate throws", async () => {
+    const nested = join(dir, "sub", "servers.json");
+    const error = await rejectedVoidError(editRegistryFile(nested, (doc) => removeServerEntry(doc, "ghost")));
+    expect(error.code).toBe("not_found");
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("writes nothing when the file changes on disk during the edit", async () => {
+    await writeFile(path, '{"mcpServers": {}}');
+    const theirs = '{"mcpServers": {"theirs": {"command": "t"}}}';
+    const error = await rejectedVoidError(
+      editRegistryFile(path, (doc) => {
+        writeFileSync(path, theirs);
+        addServerEntry(doc, "mine", { command: "m" });
+      }),
+    );
+    expect(error.code).toBe("conflict");
+    expect(error.message).toBe(`${path} changed on disk while it was being edited; nothing was written`);
+    expect(await readFile(path, "utf8")).toBe(theirs);
+    expect(await readdir(dir)).toEqual(["servers.json"]);
+  });
+
+  it("reports an unreadable path as registry_io", async () => {
+    await writeFile(join(dir, "file"), "");
+    const error = await rejectedVoidError(editRegistryFile(join(dir, "file", "servers.json"), () => {}));
+    expect(error.code).toBe("registry_io");
+    expect(error.message).toContain("ENOTDIR");
+  });
+});
+
+describe("loadRegistryDocument", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "voidmcp-doc-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reads the raw document, unknown keys and all, and writes nothing", async () => {
+    const path = join(dir, "servers.json");
+    await writeFile(path, '{"x": 1, "mcpServers": {"a": {"command": "c", "note": true}}}');
+    expect(await loadRegistryDocument(path)).toEqual({
+      x: 1,
+      mcpServers: { a: { command: "c", note: true } },
+    });
+    expect(await readdir(dir)).toEqual(["servers.json"]);
+  });
+
+  it("gives a fresh document for a missing file, creating nothing", async () => {
+    expect(await loadRegistryDocument(join(dir, "sub", "servers.json"))).toEqual({
+      version: 1,
+      mcpServers: {},
+    });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("refuses an invalid file", async () => {
+    const path = join(dir, "servers.json");
+    await writeFile(path, "{,}");
+    const error = await rejectedVoidError(loadRegistryDocument(path));
+    expect(error.code).toBe("registry_invalid");
+    expect(error.message).toBe(`${path}:1:2: invalid JSON: Expected property name or '}'`);
+  });
+});

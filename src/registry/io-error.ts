@@ -1,0 +1,52 @@
+import { VoidError } from "../core/index.js";
+
+function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isMissingFile(error: unknown): boolean {
+  return errnoCode(error) === "ENOENT";
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EISDIR: "it is a directory",
+  ENOTDIR: "a parent of it is not a directory",
+  ENOSPC: "no space left on the device",
+  EROFS: "the file system is read-only",
+  ELOOP: "too many symbolic links",
+};
+
+/** A registry_io error for `verb`ing `path`, giving the OS reason and what to do. */
+export function registryIoError(verb: "read" | "write", path: string, error: unknown): VoidError {
+  const code = errnoCode(error);
+  const reason =
+    (code !== undefined ? REASONS[code] : undefined) ??
+    (error instanceof Error ? error.message : String(error));
+  let hint: string;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      hint = `check the permissions of ${path} and its directory (ls -l)`;
+      break;
+    case "EISDIR":
+    case "ENOTDIR":
+      hint = "point --config or VOIDMCP_CONFIG at a file";
+      break;
+    default:
+      hint =
+        verb === "read"
+          ? `check that ${path} is a readable file, or pass another one with --config`
+          : `check that the directory of ${path} is writable`;
+  }
+  return new VoidError(
+    "registry_io",
+    `cannot ${verb} registry ${path}: ${reason}${code ? ` (${code})` : ""}`,
+    {
+      hint,
+      cause: error,
+    },
+  );
+}

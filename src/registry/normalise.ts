@@ -1,0 +1,62 @@
+import type { ParsedServerEntry, RegistryFile } from "./schema.js";
+import {
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_FIRST_LIST_WAIT_MS,
+  type GatewaySettings,
+  REGISTRY_VERSION,
+  type Registry,
+  type ServerSpec,
+  type ToolFilter,
+} from "./types.js";
+
+/**
+ * From a schema-checked file to the Registry the rest of voidmcp uses: every default filled in,
+ * transport decided, servers in file order (JavaScript object order: keys that look like array
+ * indices, such as "7", come first; the name rules allow them, so this is the one exception).
+ */
+export function normaliseRegistry(file: RegistryFile, path: string, exists: boolean): Registry {
+  const settings: GatewaySettings = {
+    expose: file.expose ?? "auto",
+    firstListWaitMs: file.firstListWaitMs ?? DEFAULT_FIRST_LIST_WAIT_MS,
+    callTimeoutMs: file.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    codeMode: file.codeMode ?? {},
+  };
+  const servers = Object.entries(file.mcpServers ?? {}).map(([name, entry]) =>
+    normaliseServer(name, entry, settings.callTimeoutMs),
+  );
+  return { path, exists, version: file.version ?? REGISTRY_VERSION, settings, servers };
+}
+
+function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutMs: number): ServerSpec {
+  const base = {
+    name,
+    enabled: entry.enabled ?? entry.disabled !== true,
+    prefix: entry.prefix ?? name,
+    timeoutMs: entry.timeoutMs ?? defaultTimeoutMs,
+    tools: toolFilter(entry.tools),
+  };
+  // The schema guarantees exactly one of command and url.
+  if (entry.url !== undefined) {
+    return {
+      ...base,
+      transport: entry.type === "sse" ? "sse" : "http",
+      url: entry.url,
+      headers: { ...entry.headers },
+    };
+  }
+  return {
+    ...base,
+    transport: "stdio",
+    command: entry.command ?? "",
+    args: [...(entry.args ?? [])],
+    env: { ...entry.env },
+    cwd: entry.cwd,
+  };
+}
+
+function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {
+  const filter: { allow?: readonly string[]; deny?: readonly string[] } = {};
+  if (tools?.allow !== undefined) filter.allow = [...tools.allow];
+  if (tools?.deny !== undefined) filter.deny = [...tools.deny];
+  return filter;
+}

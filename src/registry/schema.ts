@@ -1,0 +1,181 @@
+import * as z from "zod";
+import { isValidServerName, PREFIX_SEPARATOR, SERVER_NAME_PATTERN } from "../core/index.js";
+import { isHttpUrl } from "./http-url.js";
+import { kindOf } from "./kind-of.js";
+import { REGISTRY_VERSION } from "./types.js";
+
+/**
+ * The raw registry file, as written by hand or by the CLI. `mcpServers` entries use the shape
+ * Claude Desktop, Cursor and Claude Code use; voidmcp's own options sit beside them. Unknown keys
+ * are allowed everywhere except inside `tools` (a typo there would silently widen what is exposed)
+ * and are preserved by edits. Values may still hold `${VAR}` here; expansion happens at connect time.
+ */
+
+/** setTimeout treats anything above 2^31-1 ms as 1 ms, so timeouts are capped there. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** The `type` values an entry may carry; "streamable-http" is the same as "http". */
+export type RawTransportType = "stdio" | "http" | "sse" | "streamable-http";
+
+/** One `mcpServers` entry as it is written in the file. The CLI builds these for `voidmcp add`. */
+export interface RawServerEntry {
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  type?: RawTransportType;
+  enabled?: boolean;
+  /** Cline's spelling: `disabled: true` means `enabled: false`. */
+  disabled?: boolean;
+  tools?: { allow?: string[]; deny?: string[] };
+  prefix?: string;
+  timeoutMs?: number;
+  [key: string]: unknown;
+}
+
+/** The whole file as a plain JSON object: key order and unknown keys are kept as read. */
+export interface RegistryDocument {
+  version?: number;
+  mcpServers?: Record<string, RawServerEntry>;
+  [key: string]: unknown;
+}
+
+/** An error message function: "expected <what>, got <kind of input>". */
+function expected(what: string) {
+  return (issue: { input?: unknown }) => `expected ${what}, got ${kindOf(issue.input)}`;
+}
+
+const stringValue = z.string({ error: expected("a string") });
+const stringArray = z.array(stringValue, { error: expected("an array of strings") });
+const stringRecord = z.record(z.string(), stringValue, { error: expected("an object of strings") });
+const nonEmptyString = z
+  .string({ error: expected("a non-empty string") })
+  .refine((value) => value.trim() !== "", { error: "expected a non-empty string" });
+const timeoutMs = z
+  .int({ error: expected("a whole number of milliseconds") })
+  .positive({ error: "expected a positive number of milliseconds" })
+  .max(MAX_TIMEOUT_MS, { error: `expected at most ${MAX_TIMEOUT_MS} milliseconds` });
+
+const NAME_RULE = `${SERVER_NAME_PATTERN.source} without "${PREFIX_SEPARATOR}"`;
+
+export const serverNameSchema = z.string().refine(isValidServerName, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a valid server name: expected ${NAME_RULE}`,
+});
+
+const prefixSchema = z
+  .string({ error: expected("a string") })
+  .refine((value) => value === "" || SERVER_NAME_PATTERN.test(value), {
+    error: `expected "" or a prefix matching ${SERVER_NAME_PATTERN.source}`,
+  });
+
+const toolFilterSchema = z.strictObject(
+  { allow: stringArray.optional(), deny: stringArray.optional() },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? "tools takes only allow and deny"
+        : expected("an object with allow and/or deny")(issue),
+  },
+);
+
+const REMOTE_TYPES: readonly string[] = ["http", "sse", "streamable-http"];
+
+/** Checks run once every field has the right type: one transport, consistent with `type`. */
+function checkEntry(entry: z.infer<typeof entryFields>, ctx: z.RefinementCtx): void {
+  const hasCommand = entry.command !== undefined;
+  const hasUrl = entry.url !== undefined;
+  if (hasCommand && hasUrl) {
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      params: { at: "key" },
+      message:
+        "has both command and url; expected exactly one (command for a local server, url for a remote one)",
+    });
+  } else if (!hasCommand && !hasUrl) {
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      params: { at: "key" },
+      message: "expected command (a local stdio server) or url (a remote server)",
+    });
+  }
+  if (entry.type !== undefined) {
+    if (hasCommand && !hasUrl && REMOTE_TYPES.includes(entry.type)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["type"],
+        message: `type "${entry.type}" needs url, but the entry has command; use type "stdio" or drop type`,
+      });
+    }
+    if (hasUrl && !hasCommand && entry.type === "stdio") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["type"],
+        message: `type "stdio" needs command, but the entry has url; use type "http" or "sse"`,
+      });
+    }
+  }
+  // A url with ${VAR} in it can only be checked after expansion (see expand.ts).
+  if (entry.url !== undefined && !entry.url.includes("${") && !isHttpUrl(entry.url)) {
+    ctx.addIssue({ code: "custom", path: ["url"], message: "expected an http:// or https:// URL" });
+  }
+  if (entry.enabled === true && entry.disabled === true) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["disabled"],
+      message: "disabled: true contradicts enabled: true; keep only one of them",
+    });
+  }
+}
+
+const entryFields = z.looseObject(
+  {
+    command: nonEmptyString.optional(),
+    args: stringArray.optional(),
+    env: stringRecord.optional(),
+    cwd: stringValue.optional(),
+    url: nonEmptyString.optional(),
+    headers: stringRecord.optional(),
+    type: z
+      .enum(["stdio", "http", "sse", "streamable-http"], {
+        error: expected('"stdio", "http", "sse" or "streamable-http"'),
+      })
+      .optional(),
+    enabled: z.boolean({ error: expected("true or false") }).optional(),
+    disabled: z.boolean({ error: expected("true or false") }).optional(),
+    tools: toolFilterSchema.optional(),
+    prefix: prefixSchema.optional(),
+    timeoutMs: timeoutMs.optional(),
+  },
+  { error: expected("an object describing the server") },
+);
+
+export const serverEntrySchema = entryFields.superRefine(checkEntry);
+
+export const registryFileSchema = z.looseObject(
+  {
+    version: z
+      .literal(REGISTRY_VERSION, {
+        error: `expected ${REGISTRY_VERSION} (the only version this voidmcp reads)`,
+      })
+      .optional(),
+    expose: z.enum(["auto", "code", "direct"], { error: expected('"auto", "code" or "direct"') }).optional(),
+    codeMode: z.looseObject({}, { error: expected("an object") }).optional(),
+    firstListWaitMs: z
+      .int({ error: expected("a whole number of milliseconds") })
+      .nonnegative({ error: "expected zero or a positive number of milliseconds" })
+      .max(MAX_TIMEOUT_MS, { error: `expected at most ${MAX_TIMEOUT_MS} milliseconds` })
+      .optional(),
+    callTimeoutMs: timeoutMs.optional(),
+    mcpServers: z
+      .record(serverNameSchema, serverEntrySchema, { error: expected("an object of named servers") })
+      .optional(),
+  },
+  { error: expected("a JSON object at the top level") },
+);
+
+export type RegistryFile = z.infer<typeof registryFileSchema>;
+export type ParsedServerEntry = z.infer<typeof serverEntrySchema>;

@@ -1,0 +1,450 @@
+import {
+  type CallToolResult,
+  Client,
+  type GetPromptResult,
+  type Implementation,
+  type Prompt,
+  ProtocolError,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplateType as ResourceTemplate,
+  SdkError,
+  SdkErrorCode,
+  type Tool,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import { describeError, type Logger, VoidError } from "../core/index.js";
+import {
+  expandServer,
+  type RemoteServerSpec,
+  type ServerSpec,
+  type StdioServerSpec,
+} from "../registry/index.js";
+import {
+  describeHttpFailure,
+  httpStatusOf,
+  shouldFallBackToSse,
+  sseTransport,
+  streamableHttpTransport,
+} from "./remote-transport.js";
+import { StdioTransport } from "./stdio-transport.js";
+
+export type UpstreamState = "disabled" | "starting" | "ready" | "failed" | "closed";
+
+/** What a ready upstream offers, as it listed it (schemas untouched). */
+export interface UpstreamListing {
+  readonly tools: readonly Tool[];
+  readonly resources: readonly Resource[];
+  readonly resourceTemplates: readonly ResourceTemplate[];
+  readonly prompts: readonly Prompt[];
+}
+
+export interface UpstreamStatus {
+  readonly name: string;
+  readonly transport: ServerSpec["transport"];
+  readonly state: UpstreamState;
+  readonly error: string | undefined;
+  /** Milliseconds from start to ready, once ready. */
+  readonly startMs: number | undefined;
+  readonly pid: number | undefined;
+  readonly serverInfo: Implementation | undefined;
+  readonly toolCount: number;
+}
+
+export interface CallOptions {
+  /** Aborting sends `notifications/cancelled` upstream and rejects the call. */
+  readonly signal?: AbortSignal;
+  /** Defaults to the server's `timeoutMs`. */
+  readonly timeoutMs?: number;
+  readonly onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
+}
+
+export interface ConnectionDeps {
+  readonly log: Logger;
+  /** The gateway's environment: inherited by stdio children and used for `${VAR}` expansion. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clientInfo: Implementation;
+  readonly connectTimeoutMs: number;
+}
+
+const EMPTY_LISTING: UpstreamListing = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+
+/**
+ * One registered server: its transport, its SDK client and what it lists. `start()` never
+ * throws: a server that cannot start ends in state "failed" with `error` saying why, and the
+ * rest of the gateway goes on. Listeners registered with `onChange` hear about every change of
+ * state or listing (including the upstream's own list_changed notifications).
+ */
+export class UpstreamConnection {
+  private client: Client | undefined;
+  private transport: Transport | undefined;
+  private currentState: UpstreamState;
+  private lastError: string | undefined;
+  private currentListing: UpstreamListing = EMPTY_LISTING;
+  private startedAt = 0;
+  private readyAfterMs: number | undefined;
+  private settled: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+  private readonly log: Logger;
+
+  readonly spec: ServerSpec;
+  private readonly deps: ConnectionDeps;
+
+  constructor(spec: ServerSpec, deps: ConnectionDeps) {
+    this.spec = spec;
+    this.deps = deps;
+    this.currentState = spec.enabled ? "starting" : "disabled";
+    this.log = deps.log.child(spec.name);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get state(): UpstreamState {
+    return this.currentState;
+  }
+
+  get listing(): UpstreamListing {
+    return this.currentState === "ready" ? this.currentListing : EMPTY_LISTING;
+  }
+
+  status(): UpstreamStatus {
+    return {
+      name: this.spec.name,
+      transport: this.spec.transport,
+      state: this.currentState,
+      error: this.lastError,
+      startMs: this.readyAfterMs,
+      pid: this.transport instanceof StdioTransport ? this.transport.pid : undefined,
+      serverInfo: this.client?.getServerVersion(),
+      toolCount: this.listing.tools.length,
+    };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when the current start attempt has ended (ready or failed). */
+  whenSettled(): Promise<void> {
+    return this.settled;
+  }
+
+  /** Connects in the background; the returned promise never rejects. */
+  start(): Promise<void> {
+    if (!this.spec.enabled || this.currentState === "closed") return this.settled;
+    this.settled = this.connect();
+    return this.settled;
+  }
+
+  private async connect(): Promise<void> {
+    this.startedAt = performance.now();
+    this.setState("starting", undefined);
+    try {
+      const spec = expandServer(this.spec, this.deps.env);
+      const { client, transport } =
+        spec.transport === "stdio" ? await this.connectStdio(spec) : await this.connectRemote(spec);
+      if (this.currentState === "closed") {
+        await client.close().catch(() => {});
+        return;
+      }
+      this.client = client;
+      this.transport = transport;
+      this.watchClose(client, transport);
+      this.currentListing = await this.readListing(client);
+      this.readyAfterMs = Math.round(performance.now() - this.startedAt);
+      this.log.info(`ready in ${this.readyAfterMs} ms (${this.currentListing.tools.length} tools)`);
+      this.setState("ready", undefined);
+    } catch (error) {
+      if (this.currentState === "closed") return;
+      const message = describeError(error);
+      this.log.warn(`failed to start: ${message}`);
+      await this.dropClient();
+      this.setState("failed", message);
+    }
+  }
+
+  private newClient(): Client {
+    const client = new Client(this.deps.clientInfo, { capabilities: {} });
+    client.onerror = (error) => this.log.debug(`protocol: ${error.message}`);
+    return client;
+  }
+
+  private async handshake(client: Client, transport: Transport): Promise<void> {
+    const timeoutMs = this.deps.connectTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer to initialize within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([client.connect(transport), timeout]);
+    } catch (error) {
+      await client.close().catch(() => {});
+      await transport.close().catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async connectStdio(spec: StdioServerSpec): Promise<{ client: Client; transport: Transport }> {
+    const transport = new StdioTransport({
+      command: spec.command,
+      args: spec.args,
+      env: { ...this.deps.env, ...spec.env },
+      cwd: spec.cwd,
+      log: this.log,
+    });
+    const client = this.newClient();
+    try {
+      await this.handshake(client, transport);
+    } catch (error) {
+      throw new VoidError("upstream_unavailable", this.explainStdioFailure(transport, error), {
+        cause: error,
+      });
+    }
+    return { client, transport };
+  }
+
+  private explainStdioFailure(transport: StdioTransport, error: unknown): string {
+    const reason = describeError(error);
+    const exit = transport.exit ? `the server ${transport.exit}` : reason;
+    const tail = transport.stderrTail();
+    const base = transport.exit && !/command not found/.test(reason) ? exit : reason;
+    return tail ? `${base}; its stderr ended with: ${tail.split("\n").slice(-3).join(" | ")}` : base;
+  }
+
+  private async connectRemote(spec: RemoteServerSpec): Promise<{ client: Client; transport: Transport }> {
+    let url: URL;
+    try {
+      url = new URL(spec.url);
+    } catch {
+      throw new VoidError("registry_invalid", `"${spec.url}" is not a valid URL`);
+    }
+    if (spec.transport === "sse") return this.connectWith(sseTransport(url, spec.headers), spec.url);
+    try {
+      return await this.connectWith(streamableHttpTransport(url, spec.headers), spec.url);
+    } catch (error) {
+      const status = error instanceof VoidError ? error.details.httpStatus : undefined;
+      if (typeof status !== "number" || !shouldFallBackToSse(status)) throw error;
+      this.log.info(`Streamable HTTP answered ${status}; trying legacy SSE`);
+      return this.connectWith(sseTransport(url, spec.headers), spec.url);
+    }
+  }
+
+  private async connectWith(
+    transport: Transport,
+    url: string,
+  ): Promise<{ client: Client; transport: Transport }> {
+    const client = this.newClient();
+    try {
+      await this.handshake(client, transport);
+    } catch (error) {
+      throw new VoidError("upstream_unavailable", describeHttpFailure(url, error), {
+        cause: error,
+        details: { httpStatus: httpStatusOf(error) },
+      });
+    }
+    return { client, transport };
+  }
+
+  private watchClose(client: Client, transport: Transport): void {
+    client.onclose = () => {
+      if (this.client !== client || this.currentState === "closed") return;
+      const exit = transport instanceof StdioTransport ? transport.exit : undefined;
+      const tail = transport instanceof StdioTransport ? transport.stderrTail() : "";
+      const reason = exit ? `the server ${exit}` : "the connection closed";
+      const message = tail
+        ? `${reason}; its stderr ended with: ${tail.split("\n").slice(-3).join(" | ")}`
+        : reason;
+      this.log.warn(message);
+      this.client = undefined;
+      this.setState("failed", message);
+    };
+    const refresh = (kind: keyof UpstreamListing) => () => {
+      void this.refresh(client, kind);
+    };
+    client.setNotificationHandler("notifications/tools/list_changed", refresh("tools"));
+    client.setNotificationHandler("notifications/resources/list_changed", refresh("resources"));
+    client.setNotificationHandler("notifications/prompts/list_changed", refresh("prompts"));
+  }
+
+  private async refresh(client: Client, kind: keyof UpstreamListing): Promise<void> {
+    try {
+      const next = await this.readListing(client, kind);
+      if (this.client !== client) return;
+      this.currentListing = next;
+      this.emit();
+    } catch (error) {
+      this.log.warn(`could not re-read ${kind} after list_changed: ${describeError(error)}`);
+    }
+  }
+
+  /** Reads every list the server's capabilities promise; `only` re-reads one kind. */
+  private async readListing(client: Client, only?: keyof UpstreamListing): Promise<UpstreamListing> {
+    const caps = client.getServerCapabilities() ?? {};
+    const base = only ? this.currentListing : EMPTY_LISTING;
+    const want = (kind: keyof UpstreamListing) => only === undefined || only === kind;
+    const safely = async <T>(what: string, read: () => Promise<T[]>): Promise<T[]> => {
+      try {
+        return await read();
+      } catch (error) {
+        this.log.warn(`${what} failed: ${describeError(error)}`);
+        return [];
+      }
+    };
+    const [tools, resources, resourceTemplates, prompts] = await Promise.all([
+      caps.tools && want("tools")
+        ? safely("tools/list", async () => (await client.listTools()).tools)
+        : base.tools,
+      caps.resources && (want("resources") || want("resourceTemplates"))
+        ? safely("resources/list", async () => (await client.listResources()).resources)
+        : base.resources,
+      caps.resources && (want("resources") || want("resourceTemplates"))
+        ? safely(
+            "resources/templates/list",
+            async () => (await client.listResourceTemplates()).resourceTemplates,
+          )
+        : base.resourceTemplates,
+      caps.prompts && want("prompts")
+        ? safely("prompts/list", async () => (await client.listPrompts()).prompts)
+        : base.prompts,
+    ]);
+    return { tools, resources, resourceTemplates, prompts };
+  }
+
+  private requireClient(): Client {
+    if (this.currentState === "ready" && this.client) return this.client;
+    const why =
+      this.currentState === "disabled"
+        ? "is disabled in the registry"
+        : this.currentState === "starting"
+          ? "is still starting"
+          : this.currentState === "closed"
+            ? "has been stopped"
+            : `failed: ${this.lastError ?? "unknown error"}`;
+    throw new VoidError("upstream_unavailable", `server "${this.spec.name}" ${why}`, {
+      hint:
+        this.currentState === "failed" ? "fix the server, then run `voidmcp list` to check it" : undefined,
+    });
+  }
+
+  /** Calls a tool by its upstream name; the result comes back exactly as the upstream sent it. */
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions = {},
+  ): Promise<CallToolResult> {
+    const client = this.requireClient();
+    const params = args === undefined ? { name } : { name, arguments: args };
+    return this.forward(`tool "${name}"`, options, () =>
+      client.request({ method: "tools/call", params }, this.requestOptions(options)),
+    ) as Promise<CallToolResult>;
+  }
+
+  async readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
+    const client = this.requireClient();
+    return this.forward(`resource "${uri}"`, options, () =>
+      client.request({ method: "resources/read", params: { uri } }, this.requestOptions(options)),
+    );
+  }
+
+  async getPrompt(
+    name: string,
+    args: Record<string, string> | undefined,
+    options: CallOptions = {},
+  ): Promise<GetPromptResult> {
+    const client = this.requireClient();
+    const params = args === undefined ? { name } : { name, arguments: args };
+    return this.forward(`prompt "${name}"`, options, () =>
+      client.request({ method: "prompts/get", params }, this.requestOptions(options)),
+    );
+  }
+
+  private requestOptions(options: CallOptions) {
+    return {
+      timeout: options.timeoutMs ?? this.spec.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onprogress ? { onprogress: options.onprogress, resetTimeoutOnProgress: true } : {}),
+    };
+  }
+
+  /** Runs one request and turns SDK failures into VoidErrors that name the server. */
+  private async forward<T>(what: string, options: CallOptions, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const server = this.spec.name;
+      if (error instanceof ProtocolError) {
+        throw new VoidError("upstream_error", error.message, {
+          cause: error,
+          details: { rpcCode: error.code, rpcData: error.data, server },
+        });
+      }
+      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+        const ms = options.timeoutMs ?? this.spec.timeoutMs;
+        throw new VoidError("timeout", `${what} on server "${server}" did not answer within ${ms} ms`, {
+          cause: error,
+          hint: `raise "timeoutMs" for "${server}" in the registry if it needs longer`,
+        });
+      }
+      if (options.signal?.aborted) {
+        throw new VoidError("upstream_error", `${what} on server "${server}" was cancelled`, {
+          cause: error,
+        });
+      }
+      if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
+        throw new VoidError(
+          "upstream_unavailable",
+          `server "${server}" closed the connection during ${what}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw new VoidError("upstream_error", `${what} on server "${server}" failed: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Stops the server (its child processes too). Idempotent. */
+  async close(): Promise<void> {
+    if (this.currentState === "closed") return;
+    this.setState("closed", undefined);
+    await this.dropClient();
+  }
+
+  private async dropClient(): Promise<void> {
+    const client = this.client;
+    const transport = this.transport;
+    this.client = undefined;
+    this.transport = undefined;
+    if (transport && "terminateSession" in transport && typeof transport.terminateSession === "function") {
+      await (transport.terminateSession as () => Promise<void>)().catch(() => {});
+    }
+    await client?.close().catch(() => {});
+    await transport?.close().catch(() => {});
+  }
+
+  private setState(state: UpstreamState, error: string | undefined): void {
+    this.currentState = state;
+    this.lastError = error;
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.log.error(`change listener failed: ${describeError(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import {
+  type FetchLike,
+  SdkHttpError,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
+
+/** A fetch that adds the registry's headers to every request (POST, GET stream, DELETE, SSE). */
+export function fetchWithHeaders(headers: Readonly<Record<string, string>>): FetchLike {
+  return (url, init) => {
+    const merged = new Headers(init?.headers);
+    for (const [key, value] of Object.entries(headers)) merged.set(key, value);
+    return fetch(url, { ...init, headers: merged });
+  };
+}
+
+export function streamableHttpTransport(url: URL, headers: Readonly<Record<string, string>>): Transport {
+  return new StreamableHTTPClientTransport(url, { fetch: fetchWithHeaders(headers) });
+}
+
+export function sseTransport(url: URL, headers: Readonly<Record<string, string>>): Transport {
+  return new SSEClientTransport(url, { fetch: fetchWithHeaders(headers) });
+}
+
+/** The HTTP status an SDK transport failed with, when the failure was an HTTP answer. */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof SdkHttpError) return error.status;
+  const match = /\b(?:HTTP|status(?: code)?)[: ]+(\d{3})\b/i.exec(
+    error instanceof Error ? error.message : "",
+  );
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Whether a failed Streamable HTTP initialize means "this server only speaks legacy SSE":
+ * the spec's backwards-compatibility rule is to fall back on 4xx answers to the POST,
+ * except authentication failures, which the user must fix instead.
+ */
+export function shouldFallBackToSse(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403;
+}
+
+/** A sentence for a user about why an HTTP upstream could not be reached. */
+export function describeHttpFailure(url: string, error: unknown): string {
+  const status = httpStatusOf(error);
+  if (status === 401 || status === 403) {
+    return `${url} answered ${status} ${status === 401 ? "Unauthorized" : "Forbidden"}: check the headers (e.g. Authorization) of this server in the registry`;
+  }
+  if (status !== undefined) return `${url} answered HTTP ${status}`;
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ECONNREFUSED") return `cannot reach ${url}: connection refused (is the server running?)`;
+  if (code === "ENOTFOUND") return `cannot reach ${url}: host not found`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `cannot connect to ${url}: ${cause ? `${message} (${cause.message})` : message}`;
+}

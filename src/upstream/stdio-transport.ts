@@ -1,0 +1,156 @@
+import type { ChildProcess } from "node:child_process";
+import {
+  type JSONRPCMessage,
+  ReadBuffer,
+  serializeMessage,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import type { Logger } from "../core/index.js";
+import { spawnTracked, stopTree } from "./child-process.js";
+
+const STDERR_TAIL_LINES = 20;
+const STOP_GRACE_MS = 2_000;
+
+export interface StdioTransportOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** The complete environment of the child (the caller merges the gateway's own). */
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string | undefined;
+  /** Receives the child's stderr, one line at a time. */
+  readonly log: Logger;
+}
+
+/**
+ * MCP over a child's stdin/stdout, newline-delimited JSON. Unlike the SDK's own stdio transport
+ * it starts the child in its own process group (so close() also stops grandchildren), hands
+ * stderr to the gateway's log with the server's name, and keeps the last lines of stderr so a
+ * crash can be explained.
+ */
+export class StdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private child: ChildProcess | undefined;
+  private readonly buffer = new ReadBuffer();
+  private readonly tail: string[] = [];
+  private closed = false;
+  private exitDescription: string | undefined;
+
+  private readonly options: StdioTransportOptions;
+
+  constructor(options: StdioTransportOptions) {
+    this.options = options;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** The last lines the child wrote to stderr. */
+  stderrTail(): string {
+    return this.tail.join("\n");
+  }
+
+  /** How the child ended ("exited with code 1"), once it has. */
+  get exit(): string | undefined {
+    return this.exitDescription;
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error("StdioTransport already started");
+    return new Promise((resolve, reject) => {
+      const child = spawnTracked(this.options);
+      this.child = child;
+      let started = false;
+      child.once("spawn", () => {
+        started = true;
+        resolve();
+      });
+      child.once("error", (error: NodeJS.ErrnoException) => {
+        const message =
+          error.code === "ENOENT"
+            ? `command not found: ${this.options.command}`
+            : error.code === "EACCES"
+              ? `permission denied running ${this.options.command}`
+              : `cannot start ${this.options.command}: ${error.message}`;
+        const wrapped = new Error(message, { cause: error });
+        if (!started) reject(wrapped);
+        else this.onerror?.(wrapped);
+        this.finish();
+      });
+      child.once("exit", (code, signal) => {
+        this.exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        this.finish();
+      });
+      child.stdout?.on("data", (chunk: Buffer) => this.receive(chunk));
+      child.stdin?.on("error", (error) => this.onerror?.(error));
+      this.pipeStderr(child);
+    });
+  }
+
+  private pipeStderr(child: ChildProcess): void {
+    let partial = "";
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) this.stderrLine(line);
+    });
+    child.stderr?.on("end", () => {
+      if (partial) this.stderrLine(partial);
+      partial = "";
+    });
+  }
+
+  private stderrLine(raw: string): void {
+    const line = raw.replace(/\r$/, "");
+    if (line === "") return;
+    this.tail.push(line);
+    if (this.tail.length > STDERR_TAIL_LINES) this.tail.shift();
+    this.options.log.info(line);
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffer.append(chunk);
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.buffer.readMessage();
+      } catch (error) {
+        // A line that is not JSON-RPC (a stray console.log in the server): report and go on.
+        this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+        continue;
+      }
+      if (message === null) return;
+      this.onmessage?.(message);
+    }
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || this.closed || !stdin.writable) {
+      return Promise.reject(new Error("the server process is not running"));
+    }
+    return new Promise((resolve, reject) => {
+      stdin.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (child) {
+      child.stdin?.end();
+      await stopTree(child, STOP_GRACE_MS);
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffer.clear();
+    this.onclose?.();
+  }
+}
