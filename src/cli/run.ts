@@ -22,10 +22,27 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
 ];
 
+const TOP_LEVEL = new Set(["--help", "-h", "--version", "-V", "--"]);
+
+/**
+ * Moves options written before the command name to after it, so `voidmcp --config F list` reads as
+ * `voidmcp list --config F` (the main help offers --config "for any command"). Only `--config`
+ * takes a separate value there; other options must be flags or `--name=value`.
+ */
+function commandFirst(argv: readonly string[]): readonly string[] {
+  let i = 0;
+  while (i < argv.length && (argv[i] as string).startsWith("-") && !TOP_LEVEL.has(argv[i] as string)) {
+    i += argv[i] === "--config" ? 2 : 1;
+  }
+  const command = argv[i];
+  if (i === 0 || !COMMANDS.some((c) => c.name === command)) return argv;
+  return [command as string, ...argv.slice(0, i), ...argv.slice(i + 1)];
+}
+
 /** Runs the CLI for `argv` (without node and script) and returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   try {
-    const [first, ...rest] = argv;
+    const [first, ...rest] = commandFirst(argv);
     if (first === undefined || first === "help" || first === "--help" || first === "-h") {
       const topic = first === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
       io.out(topic ? commandHelp(topic) : mainHelp(COMMANDS));

@@ -1,6 +1,6 @@
 import { type Logger, VoidError } from "../core/index.js";
 import type { GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
-import type { Registry } from "../registry/index.js";
+import type { Registry, ServerSpec } from "../registry/index.js";
 import {
   buildCatalogue,
   type CallToolResult,
@@ -167,12 +167,9 @@ export class Gateway implements GatewayBackend {
         }
       }
     }
-    const entry = this.current.tool(name) ?? (await this.afterStartup(() => this.current.tool(name)));
-    if (!entry) {
-      throw new VoidError("not_found", `unknown tool "${name}"`, {
-        hint: "call tools/list or the `search` tool to see the available names",
-      });
-    }
+    const entry =
+      this.current.tool(name) ?? (await this.afterStartup(ownerOfName(name), () => this.current.tool(name)));
+    if (!entry) throw this.unknown("tool", name);
     const connection = this.requireConnection(entry.server);
     return connection.callTool(entry.upstreamName, args, {
       signal: context.signal,
@@ -180,11 +177,50 @@ export class Gateway implements GatewayBackend {
     });
   }
 
-  /** A lookup that fails while upstreams are still starting gets one bounded wait and a retry. */
-  private async afterStartup<T>(lookup: () => T | undefined): Promise<T | undefined> {
-    if (!this.pool.all().some((c) => c.state === "starting")) return undefined;
-    await this.whenSettled();
+  /**
+   * A lookup that fails while a server that could own the name is still starting gets one
+   * bounded wait for that server and a retry. Servers that cannot own it are not waited for.
+   */
+  private async afterStartup<T>(
+    couldOwn: (spec: ServerSpec) => boolean,
+    lookup: () => T | undefined,
+  ): Promise<T | undefined> {
+    const candidates = this.registry.servers
+      .filter(couldOwn)
+      .map((spec) => this.pool.get(spec.name))
+      .filter((connection) => connection?.state === "starting");
+    if (candidates.length === 0) return undefined;
+    const waitMs = this.registry.settings.firstListWaitMs;
+    await Promise.race([
+      Promise.all(candidates.map((c) => c?.whenSettled())),
+      new Promise((resolve) => setTimeout(resolve, waitMs).unref()),
+    ]);
     return lookup();
+  }
+
+  /**
+   * The error for a name nobody serves. When the name carries the prefix of a server that is not
+   * ready, the real news is that server's state, so say that instead of "unknown".
+   */
+  private unknown(kind: "tool" | "prompt", name: string): VoidError {
+    const owner = this.registry.servers.find(
+      (spec) => spec.prefix !== "" && name.startsWith(`${spec.prefix}__`),
+    );
+    const connection = owner ? this.pool.get(owner.name) : undefined;
+    if (owner && connection && connection.state !== "ready") {
+      const status = connection.status();
+      return new VoidError(
+        "upstream_unavailable",
+        `${kind} "${name}" belongs to server "${owner.name}", which is ${status.state}${status.error ? `: ${status.error}` : ""}`,
+        { hint: "call list_servers to see the state of every server" },
+      );
+    }
+    return new VoidError("not_found", `unknown ${kind} "${name}"`, {
+      hint:
+        kind === "tool"
+          ? "call tools/list or the `search` tool to see the available names"
+          : "call prompts/list to see the available names",
+    });
   }
 
   private requireConnection(server: string) {
@@ -238,7 +274,11 @@ export class Gateway implements GatewayBackend {
 
   async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
     const server =
-      this.current.resourceOwner(uri) ?? (await this.afterStartup(() => this.current.resourceOwner(uri)));
+      this.current.resourceOwner(uri) ??
+      (await this.afterStartup(
+        () => true,
+        () => this.current.resourceOwner(uri),
+      ));
     if (!server) {
       throw new VoidError("not_found", `no server offers resource "${uri}"`, {
         hint: "call resources/list or resources/templates/list to see what is available",
@@ -257,16 +297,19 @@ export class Gateway implements GatewayBackend {
     args: Record<string, string> | undefined,
     context: RequestContext,
   ): Promise<GetPromptResult> {
-    const entry = this.current.prompt(name) ?? (await this.afterStartup(() => this.current.prompt(name)));
-    if (!entry) {
-      throw new VoidError("not_found", `unknown prompt "${name}"`, {
-        hint: "call prompts/list to see the available names",
-      });
-    }
+    const entry =
+      this.current.prompt(name) ??
+      (await this.afterStartup(ownerOfName(name), () => this.current.prompt(name)));
+    if (!entry) throw this.unknown("prompt", name);
     return this.requireConnection(entry.server).getPrompt(entry.upstreamName, args, {
       signal: context.signal,
     });
   }
+}
+
+/** Whether a server could expose `name`: it mounts unprefixed, or the name starts with its prefix. */
+function ownerOfName(name: string): (spec: ServerSpec) => boolean {
+  return (spec) => spec.prefix === "" || name.startsWith(`${spec.prefix}__`);
 }
 
 function jsonResult(value: unknown): CallToolResult {

@@ -67,6 +67,8 @@ export interface ConnectionDeps {
   readonly connectTimeoutMs: number;
 }
 
+type ListKind = "tools" | "resources" | "prompts";
+
 const EMPTY_LISTING: UpstreamListing = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
 
 /**
@@ -85,6 +87,7 @@ export class UpstreamConnection {
   private readyAfterMs: number | undefined;
   private settled: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
+  private readonly pendingRefresh = new Set<ListKind>();
   private readonly log: Logger;
 
   readonly spec: ServerSpec;
@@ -157,6 +160,9 @@ export class UpstreamConnection {
       this.readyAfterMs = Math.round(performance.now() - this.startedAt);
       this.log.info(`ready in ${this.readyAfterMs} ms (${this.currentListing.tools.length} tools)`);
       this.setState("ready", undefined);
+      const pending = [...this.pendingRefresh];
+      this.pendingRefresh.clear();
+      for (const kind of pending) void this.refresh(client, kind);
     } catch (error) {
       if (this.currentState === "closed") return;
       const message = describeError(error);
@@ -266,7 +272,7 @@ export class UpstreamConnection {
       this.client = undefined;
       this.setState("failed", message);
     };
-    const refresh = (kind: keyof UpstreamListing) => () => {
+    const refresh = (kind: ListKind) => () => {
       void this.refresh(client, kind);
     };
     client.setNotificationHandler("notifications/tools/list_changed", refresh("tools"));
@@ -274,22 +280,38 @@ export class UpstreamConnection {
     client.setNotificationHandler("notifications/prompts/list_changed", refresh("prompts"));
   }
 
-  private async refresh(client: Client, kind: keyof UpstreamListing): Promise<void> {
+  /**
+   * Re-reads one kind of list after the upstream's list_changed. A notification that arrives
+   * while the first listing is still being read (server-everything sends one right after
+   * connect) is remembered and served once that listing is in.
+   */
+  private async refresh(client: Client, kind: ListKind): Promise<void> {
+    if (this.currentState !== "ready") {
+      this.pendingRefresh.add(kind);
+      return;
+    }
     try {
-      const next = await this.readListing(client, kind);
+      const part = await this.readKind(client, kind);
       if (this.client !== client) return;
-      this.currentListing = next;
+      this.currentListing = { ...this.currentListing, ...part };
       this.emit();
     } catch (error) {
       this.log.warn(`could not re-read ${kind} after list_changed: ${describeError(error)}`);
     }
   }
 
-  /** Reads every list the server's capabilities promise; `only` re-reads one kind. */
-  private async readListing(client: Client, only?: keyof UpstreamListing): Promise<UpstreamListing> {
+  private async readListing(client: Client): Promise<UpstreamListing> {
+    const [tools, resources, prompts] = await Promise.all([
+      this.readKind(client, "tools"),
+      this.readKind(client, "resources"),
+      this.readKind(client, "prompts"),
+    ]);
+    return { ...EMPTY_LISTING, ...tools, ...resources, ...prompts };
+  }
+
+  /** Reads one kind of list, if the server's capabilities promise it; a failing list reads as empty. */
+  private async readKind(client: Client, kind: ListKind): Promise<Partial<UpstreamListing>> {
     const caps = client.getServerCapabilities() ?? {};
-    const base = only ? this.currentListing : EMPTY_LISTING;
-    const want = (kind: keyof UpstreamListing) => only === undefined || only === kind;
     const safely = async <T>(what: string, read: () => Promise<T[]>): Promise<T[]> => {
       try {
         return await read();
@@ -298,24 +320,33 @@ export class UpstreamConnection {
         return [];
       }
     };
-    const [tools, resources, resourceTemplates, prompts] = await Promise.all([
-      caps.tools && want("tools")
-        ? safely("tools/list", async () => (await client.listTools()).tools)
-        : base.tools,
-      caps.resources && (want("resources") || want("resourceTemplates"))
-        ? safely("resources/list", async () => (await client.listResources()).resources)
-        : base.resources,
-      caps.resources && (want("resources") || want("resourceTemplates"))
-        ? safely(
+    switch (kind) {
+      case "tools":
+        return {
+          tools: caps.tools ? await safely("tools/list", async () => (await client.listTools()).tools) : [],
+        };
+      case "resources": {
+        if (!caps.resources) return { resources: [], resourceTemplates: [] };
+        const [resources, resourceTemplates] = await Promise.all([
+          safely("resources/list", async () => (await client.listResources()).resources),
+          safely(
             "resources/templates/list",
             async () => (await client.listResourceTemplates()).resourceTemplates,
-          )
-        : base.resourceTemplates,
-      caps.prompts && want("prompts")
-        ? safely("prompts/list", async () => (await client.listPrompts()).prompts)
-        : base.prompts,
-    ]);
-    return { tools, resources, resourceTemplates, prompts };
+          ),
+        ]);
+        return { resources, resourceTemplates };
+      }
+      case "prompts":
+        return {
+          prompts: caps.prompts
+            ? await safely("prompts/list", async () => (await client.listPrompts()).prompts)
+            : [],
+        };
+      default: {
+        const exhaustive: never = kind;
+        return exhaustive;
+      }
+    }
   }
 
   private requireClient(): Client {

@@ -48,10 +48,21 @@ export function describeHttpFailure(url: string, error: unknown): string {
     return `${url} answered ${status} ${status === 401 ? "Unauthorized" : "Forbidden"}: check the headers (e.g. Authorization) of this server in the registry`;
   }
   if (status !== undefined) return `${url} answered HTTP ${status}`;
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const causes = causeChain(error);
+  const code = causes.map((e) => (e as NodeJS.ErrnoException).code).find((c) => typeof c === "string");
   if (code === "ECONNREFUSED") return `cannot reach ${url}: connection refused (is the server running?)`;
   if (code === "ENOTFOUND") return `cannot reach ${url}: host not found`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `cannot connect to ${url}: ${cause ? `${message} (${cause.message})` : message}`;
+  const reasons = causes.map((e) => e.message).filter((m, i, all) => m !== "" && all.indexOf(m) === i);
+  return `cannot connect to ${url}: ${reasons.length > 0 ? reasons.join(": ") : String(error)}`;
+}
+
+/** An error and its causes, outermost first (fetch hides the socket error two levels down). */
+function causeChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && chain.length < 5) {
+    chain.push(current);
+    current = current.cause;
+  }
+  return chain;
 }

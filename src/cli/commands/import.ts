@@ -57,11 +57,9 @@ Examples:
     const merge = (doc: Parameters<typeof mergeEntries>[0]) => {
       report = mergeEntries(doc, parsed.entries, { overwrite });
     };
-    if (dryRun) {
-      merge(await loadRegistryDocument(path));
-    } else if (parsed.entries.length > 0) {
-      await editRegistryFile(path, merge);
-    }
+    // Look before writing: an import that adds and replaces nothing leaves the file as it is.
+    merge(await loadRegistryDocument(path));
+    if (!dryRun && report.added.length + report.replaced.length > 0) await editRegistryFile(path, merge);
     if (args.options.json === true) {
       printJson(io, {
         source,

@@ -1,3 +1,4 @@
+import { VoidError } from "../../core/index.js";
 import type { ServerReport } from "../../gateway/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION, TIMEOUT_OPTION } from "../command.js";
 import { formatTable, printJson } from "../io.js";
@@ -30,6 +31,10 @@ export const listCommand: Command = {
 and shows whether each one works. Exits with 1 when any enabled server failed.`,
   options: [TIMEOUT_OPTION, CONFIG_OPTION, JSON_OPTION, HELP_OPTION],
   async run(args, io) {
+    if (args.positionals.length > 0)
+      throw new VoidError("usage", `unexpected arguments: ${args.positionals.join(" ")}`, {
+        hint: "list shows every server; see `voidmcp tools <server>` for one",
+      });
     const registry = await loadRegistryFrom(args, io);
     const gateway = await startGateway(registry, io, waitMsFrom(args));
     try {

@@ -1,3 +1,4 @@
+import { VoidError } from "../../core/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION, TIMEOUT_OPTION } from "../command.js";
 import { formatTable, oneLine, printJson } from "../io.js";
 import { loadRegistryFrom, requireServer, startGateway, waitMsFrom } from "../shared.js";
@@ -10,7 +11,8 @@ export const toolsCommand: Command = {
 description. With a server name, only that server is started.`,
   options: [TIMEOUT_OPTION, CONFIG_OPTION, JSON_OPTION, HELP_OPTION],
   async run(args, io) {
-    const [server] = args.positionals;
+    const [server, ...extra] = args.positionals;
+    if (extra.length > 0) throw new VoidError("usage", `unexpected arguments: ${extra.join(" ")}`);
     const registry = await loadRegistryFrom(args, io);
     if (server !== undefined) requireServer(registry, server);
     const gateway = await startGateway(
