@@ -6,6 +6,7 @@ import type { Io } from "./io.js";
 import { VERSION } from "./version.js";
 
 export const DEFAULT_WAIT_MS = 15_000;
+const CONNECT_GRACE_MS = 5_000;
 
 export function registryPathFrom(args: ParsedArgs, io: Io): string {
   const flag = args.options.config;
@@ -56,7 +57,9 @@ export async function startGateway(
     log: commandLogger(io),
     version: VERSION,
     env: io.env,
-    connectTimeoutMs: waitMs,
+    // Longer than the wait: a server still starting when the wait ends is then always reported as
+    // starting, instead of racing its own connect timeout (which kills it and reports a failure).
+    connectTimeoutMs: waitMs + CONNECT_GRACE_MS,
   });
   gateway.start();
   await gateway.whenSettled(waitMs);

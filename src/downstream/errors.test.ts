@@ -105,7 +105,12 @@ describe("toolFailure", () => {
   });
 
   const thrownCases: Array<{ what: string; error: unknown; rpc: number; message: string }> = [
-    { what: "not_found", error: new VoidError("not_found", 'no tool "x"'), rpc: -32602, message: 'no tool "x"' },
+    {
+      what: "not_found",
+      error: new VoidError("not_found", 'no tool "x"'),
+      rpc: -32602,
+      message: 'no tool "x"',
+    },
     { what: "usage", error: new VoidError("usage", "bad arguments"), rpc: -32602, message: "bad arguments" },
     {
       what: "upstream_error with a code",

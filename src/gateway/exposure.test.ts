@@ -26,12 +26,10 @@ describe("exposeDirect", () => {
     { mode: "auto", count: 61, codeMode: false, direct: true },
     { mode: "auto", count: 1_000, codeMode: false, direct: true },
   ];
-  it.each(cases)("$mode with $count tools, code mode $codeMode → $direct", ({
-    mode,
-    count,
-    codeMode,
-    direct,
-  }) => {
-    expect(exposeDirect(mode, count, codeMode)).toBe(direct);
-  });
+  it.each(cases)(
+    "$mode with $count tools, code mode $codeMode → $direct",
+    ({ mode, count, codeMode, direct }) => {
+      expect(exposeDirect(mode, count, codeMode)).toBe(direct);
+    },
+  );
 });

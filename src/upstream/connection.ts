@@ -67,6 +67,17 @@ export interface ConnectionDeps {
   readonly connectTimeoutMs: number;
 }
 
+class InitializeTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer to initialize within ${timeoutMs} ms`);
+  }
+}
+
+/** A failure reason followed by the last lines a stdio server wrote to stderr, if any. */
+function withStderrTail(reason: string, tail: string): string {
+  return tail ? `${reason}; its stderr ended with: ${tail.split("\n").slice(-3).join(" | ")}` : reason;
+}
+
 type ListKind = "tools" | "resources" | "prompts";
 
 const EMPTY_LISTING: UpstreamListing = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
@@ -182,10 +193,7 @@ export class UpstreamConnection {
     const timeoutMs = this.deps.connectTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer to initialize within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new InitializeTimeout(timeoutMs)), timeoutMs);
     });
     try {
       await Promise.race([client.connect(transport), timeout]);
@@ -217,12 +225,17 @@ export class UpstreamConnection {
     return { client, transport };
   }
 
+  /**
+   * Why a stdio server did not come up. The child's own exit ("exited with code 3") is the news
+   * when it died by itself; when voidmcp gave up on it (initialize timed out) or could not start
+   * it, the reason is. The last stderr lines follow either way.
+   */
   private explainStdioFailure(transport: StdioTransport, error: unknown): string {
     const reason = describeError(error);
-    const exit = transport.exit ? `the server ${transport.exit}` : reason;
-    const tail = transport.stderrTail();
-    const base = transport.exit && !/command not found/.test(reason) ? exit : reason;
-    return tail ? `${base}; its stderr ended with: ${tail.split("\n").slice(-3).join(" | ")}` : base;
+    const ourDoing =
+      error instanceof InitializeTimeout || /command not found|cannot start|permission denied/.test(reason);
+    const base = transport.exit && !ourDoing ? `the server ${transport.exit}` : reason;
+    return withStderrTail(base, transport.stderrTail());
   }
 
   private async connectRemote(spec: RemoteServerSpec): Promise<{ client: Client; transport: Transport }> {
@@ -264,10 +277,7 @@ export class UpstreamConnection {
       if (this.client !== client || this.currentState === "closed") return;
       const exit = transport instanceof StdioTransport ? transport.exit : undefined;
       const tail = transport instanceof StdioTransport ? transport.stderrTail() : "";
-      const reason = exit ? `the server ${exit}` : "the connection closed";
-      const message = tail
-        ? `${reason}; its stderr ended with: ${tail.split("\n").slice(-3).join(" | ")}`
-        : reason;
+      const message = withStderrTail(exit ? `the server ${exit}` : "the connection closed", tail);
       this.log.warn(message);
       this.client = undefined;
       this.setState("failed", message);

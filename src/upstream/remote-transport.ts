@@ -2,6 +2,7 @@ import {
   type FetchLike,
   SdkHttpError,
   SSEClientTransport,
+  SseError,
   StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
@@ -23,13 +24,21 @@ export function sseTransport(url: URL, headers: Readonly<Record<string, string>>
   return new SSEClientTransport(url, { fetch: fetchWithHeaders(headers) });
 }
 
-/** The HTTP status an SDK transport failed with, when the failure was an HTTP answer. */
+/**
+ * The HTTP status an SDK transport failed with, when the failure was an HTTP answer. The legacy
+ * SSE transport reports it as an SseError whose `code` is the status ("Non-200 status code (401)").
+ */
 export function httpStatusOf(error: unknown): number | undefined {
   if (error instanceof SdkHttpError) return error.status;
-  const match = /\b(?:HTTP|status(?: code)?)[: ]+(\d{3})\b/i.exec(
+  if (error instanceof SseError && isHttpStatus(error.code)) return error.code;
+  const match = /\b(?:HTTP|status(?: code)?)[: (]+(\d{3})\b/i.exec(
     error instanceof Error ? error.message : "",
   );
   return match ? Number(match[1]) : undefined;
+}
+
+function isHttpStatus(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599;
 }
 
 /**
@@ -49,7 +58,7 @@ export function describeHttpFailure(url: string, error: unknown): string {
   }
   if (status !== undefined) return `${url} answered HTTP ${status}`;
   const causes = causeChain(error);
-  const code = causes.map((e) => (e as NodeJS.ErrnoException).code).find((c) => typeof c === "string");
+  const code = networkCodeOf(causes);
   if (code === "ECONNREFUSED") return `cannot reach ${url}: connection refused (is the server running?)`;
   if (code === "ENOTFOUND") return `cannot reach ${url}: host not found`;
   const reasons = causes.map((e) => e.message).filter((m, i, all) => m !== "" && all.indexOf(m) === i);
@@ -65,4 +74,20 @@ function causeChain(error: unknown): Error[] {
     current = current.cause;
   }
   return chain;
+}
+
+/**
+ * The errno code (ECONNREFUSED, ENOTFOUND) of a network failure anywhere in the chain, else in
+ * the text: the legacy SSE transport keeps only the message of the fetch failure.
+ */
+function networkCodeOf(causes: readonly Error[]): string | undefined {
+  for (const cause of causes) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND") return code;
+  }
+  for (const cause of causes) {
+    const match = /\b(ECONNREFUSED|ENOTFOUND)\b/.exec(cause.message);
+    if (match) return match[1];
+  }
+  return undefined;
 }

@@ -113,7 +113,14 @@ export class StdioTransport implements Transport {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer.append(chunk);
+    try {
+      this.buffer.append(chunk);
+    } catch (error) {
+      // A line over the buffer's cap (the buffer drops what it held): report it, never throw
+      // from a stream handler, which would take the whole gateway down.
+      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     for (;;) {
       let message: JSONRPCMessage | null;
       try {

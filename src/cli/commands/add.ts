@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { VoidError } from "../../core/index.js";
 import { addServerEntry, editRegistryFile, type RawServerEntry } from "../../registry/index.js";
 import { parsePairs } from "../args.js";
@@ -88,7 +89,8 @@ Examples:
       entry.command = target;
       if (rest.length > 0) entry.args = rest;
       if (Object.keys(env).length > 0) entry.env = env;
-      if (typeof cwd === "string") entry.cwd = cwd;
+      // Stored absolute: the IDE starts voidmcp from a directory of its own choosing.
+      if (typeof cwd === "string") entry.cwd = cwd.includes("${") ? cwd : resolve(io.cwd, cwd);
     }
     if (typeof args.options.prefix === "string") entry.prefix = args.options.prefix;
     if (args.options.disabled === true) entry.enabled = false;

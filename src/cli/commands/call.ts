@@ -1,4 +1,4 @@
-import { VoidError } from "../../core/index.js";
+import { isVoidError, VoidError } from "../../core/index.js";
 import type { CallToolResult } from "../../upstream/index.js";
 import { parseToolArguments } from "../args.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION, TIMEOUT_OPTION } from "../command.js";
@@ -54,7 +54,8 @@ Examples:
     }
     const registry = await loadRegistryFrom(args, io);
     requireServer(registry, server);
-    const gateway = await startGateway(registry, io, waitMsFrom(args), (n) => n === server);
+    const waitMs = waitMsFrom(args);
+    const gateway = await startGateway(registry, io, waitMs, (n) => n === server);
     try {
       const connection = gateway.pool.get(server);
       const status = connection?.status();
@@ -62,6 +63,9 @@ Examples:
         throw new VoidError(
           "upstream_unavailable",
           `server "${server}" is ${status?.state ?? "unknown"}${status?.error ? `: ${status.error}` : ""}`,
+          status?.state === "starting"
+            ? { hint: `it did not finish starting within ${waitMs} ms; try a longer --timeout` }
+            : {},
         );
       }
       const entry = gateway.catalogue.toolOf(server, tool) ?? gateway.catalogue.tool(tool);
@@ -77,7 +81,15 @@ Examples:
         );
       }
       const toolArgs = parseToolArguments(inputs, entry.tool.inputSchema as Record<string, unknown>);
-      const result = await connection.callTool(entry.upstreamName, toolArgs);
+      const result = await connection.callTool(entry.upstreamName, toolArgs).catch((error: unknown) => {
+        // An upstream's JSON-RPC error message is passed on as written, which says nothing of where.
+        if (!isVoidError(error) || error.details.rpcCode === undefined) throw error;
+        throw new VoidError(
+          "upstream_error",
+          `tool "${tool}" of server "${server}" failed: ${error.message} (JSON-RPC error ${String(error.details.rpcCode)})`,
+          { cause: error },
+        );
+      });
       if (args.options.json === true) printJson(io, result);
       else printResult(io, result);
       return result.isError ? 1 : 0;

@@ -89,7 +89,7 @@ Examples:
     if (report.conflicts.length > 0)
       io.err("Conflicting servers were left as they are; use --overwrite to replace them.");
     if (parsed.entries.length === 0) io.err(`No servers found in ${source}.`);
-    else if (!dryRun) io.err(`Registry: ${path}`);
+    else if (!dryRun && report.added.length + report.replaced.length > 0) io.err(`Registry: ${path}`);
     return report.conflicts.length > 0 ? 1 : 0;
   },
 };
