@@ -91,9 +91,24 @@ async function main(): Promise<void> {
       );
     }
 
-    const search = await client.callTool({ name: "search", arguments: { query: "add numbers", limit: 3 } });
-    const hits = (search.structuredContent as { tools: Array<{ name: string }> }).tools.map((t) => t.name);
-    step(`search("add numbers") -> ${hits.join(", ")}`);
+    const search = await client.callTool({ name: "search", arguments: { query: "add numbers", limit: 2 } });
+    step('search("add numbers"): TypeScript declarations for Code Mode');
+    process.stdout.write(`${firstText(search.content)}\n`);
+
+    const script = [
+      "const [sum, total] = await Promise.all([",
+      "  tools.fixture.add({ a: 19, b: 23 }),",
+      '  tools.everything["get-sum"]({ a: 1, b: 2 }),',
+      "]);",
+      'const echoed = await tools.everything.echo({ message: "the answer is " + sum.sum });',
+      'console.log("intermediate values stay in the sandbox:", { sum, total });',
+      "return { answer: sum.sum, echoed };",
+    ].join("\n");
+    step("Code Mode: one execute_code call chaining both servers");
+    process.stdout.write(`${script.replace(/^/gm, "  | ")}\n`);
+    const run = await client.callTool({ name: "execute_code", arguments: { code: script } });
+    for (const block of run.content as TextBlock[])
+      process.stdout.write(`  ${block.text ?? ""}\n`.replace(/\n(?!$)/g, "\n  "));
   } finally {
     await client.close();
     await rm(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { callCommand } from "./commands/call.js";
 import { importCommand } from "./commands/import.js";
 import { listCommand } from "./commands/list.js";
 import { removeCommand } from "./commands/remove.js";
+import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { toolsCommand } from "./commands/tools.js";
 import { commandHelp, mainHelp } from "./help.js";
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   listCommand,
   toolsCommand,
   callCommand,
+  runCommand,
   importCommand,
 ];
 

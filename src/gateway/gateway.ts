@@ -1,4 +1,11 @@
-import { type Logger, VoidError } from "../core/index.js";
+import {
+  type CodeModeLimits,
+  DEFAULT_LIMITS,
+  type ExecutionResult,
+  parseLimits,
+  prewarm,
+} from "../codemode/index.js";
+import { describeError, type Logger, VoidError } from "../core/index.js";
 import type { GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
 import type { Registry, ServerSpec } from "../registry/index.js";
 import {
@@ -15,15 +22,22 @@ import {
   UpstreamPool,
   type UpstreamStatus,
 } from "../upstream/index.js";
+import {
+  DEFAULT_DETAIL,
+  DETAILS,
+  executionToolResult,
+  runCode,
+  searchCatalogue,
+  serverSummaries,
+} from "./code-mode.js";
 import { exposeDirect } from "./exposure.js";
 import {
   DEFAULT_SEARCH_LIMIT,
   isMetaTool,
   MAX_SEARCH_LIMIT,
   META_TOOL_NAMES,
-  META_TOOLS,
+  metaTools,
 } from "./meta-tools.js";
-import { searchTools } from "./search.js";
 
 export interface GatewayOptions {
   readonly registry: Registry;
@@ -50,7 +64,6 @@ export interface GatewayReport {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
-const CODE_MODE_AVAILABLE = false;
 
 /**
  * The composition root: registry → upstream pool → catalogue → what clients see. Implements the
@@ -61,6 +74,7 @@ export class Gateway implements GatewayBackend {
   readonly pool: UpstreamPool;
   private readonly registry: Registry;
   private readonly registryError: string | undefined;
+  private readonly limits: CodeModeLimits;
   private readonly log: Logger;
   private current: Catalogue = buildCatalogue([], META_TOOL_NAMES);
   private firstListDone = false;
@@ -68,7 +82,16 @@ export class Gateway implements GatewayBackend {
 
   constructor(options: GatewayOptions) {
     this.registry = options.registry;
-    this.registryError = options.registryError;
+    let limits = DEFAULT_LIMITS;
+    let settingsError: string | undefined;
+    try {
+      limits = parseLimits(options.registry.settings.codeMode);
+    } catch (error) {
+      settingsError = `${options.registry.path}: ${describeError(error)}; using the default Code Mode limits`;
+      options.log.error(settingsError);
+    }
+    this.limits = limits;
+    this.registryError = options.registryError ?? settingsError;
     this.log = options.log;
     this.info = { name: "voidmcp", version: options.version };
     this.pool = new UpstreamPool({
@@ -83,7 +106,8 @@ export class Gateway implements GatewayBackend {
   get instructions(): string {
     return (
       "voidmcp is a gateway in front of several MCP servers. Upstream tools are named `<server>__<tool>`. " +
-      "Use `search` to find a tool by what it does and `list_servers` to see which servers are up."
+      "Use `search` to find tools (it returns TypeScript signatures), `execute_code` to run a script that calls " +
+      "many tools and returns only what you need, and `list_servers` to see which servers are up."
     );
   }
 
@@ -92,6 +116,7 @@ export class Gateway implements GatewayBackend {
   }
 
   start(): void {
+    prewarm(this.limits.memoryMb);
     this.pool.start(this.registry.servers);
   }
 
@@ -146,8 +171,9 @@ export class Gateway implements GatewayBackend {
   async listTools(): Promise<Tool[]> {
     await this.firstList();
     const upstream = this.current.tools;
-    const direct = exposeDirect(this.registry.settings.expose, upstream.length, CODE_MODE_AVAILABLE);
-    return [...META_TOOLS, ...(direct ? upstream.map((entry) => entry.tool) : [])];
+    const direct = exposeDirect(this.registry.settings.expose, upstream.length, true);
+    const meta = metaTools(serverSummaries(this.current), this.limits.timeoutMs, this.limits.maxTimeoutMs);
+    return [...meta, ...(direct ? upstream.map((entry) => entry.tool) : [])];
   }
 
   async callTool(
@@ -159,6 +185,8 @@ export class Gateway implements GatewayBackend {
       switch (name) {
         case "search":
           return this.searchTool(args);
+        case "execute_code":
+          return this.executeCode(args, context);
         case "list_servers":
           return jsonResult(this.report());
         default: {
@@ -233,14 +261,30 @@ export class Gateway implements GatewayBackend {
     const query = typeof args?.query === "string" ? args.query : "";
     const rawLimit = typeof args?.limit === "number" ? Math.floor(args.limit) : DEFAULT_SEARCH_LIMIT;
     const limit = Math.min(Math.max(rawLimit, 1), MAX_SEARCH_LIMIT);
-    const hits = searchTools(this.current.tools, query, limit).map(({ entry }) => ({
-      name: entry.exposedName,
-      server: entry.server,
-      description: entry.tool.description ?? "",
-      inputSchema: entry.tool.inputSchema,
-      ...(entry.tool.outputSchema ? { outputSchema: entry.tool.outputSchema } : {}),
-    }));
-    return jsonResult({ query, total: this.current.tools.length, tools: hits });
+    const detail = DETAILS.find((d) => d === args?.detail) ?? DEFAULT_DETAIL;
+    const answer = searchCatalogue(this.current, { query, detail, limit });
+    return { content: [{ type: "text", text: answer.text }], structuredContent: answer.structured };
+  }
+
+  private async executeCode(
+    args: Record<string, unknown> | undefined,
+    context: RequestContext,
+  ): Promise<CallToolResult> {
+    const code = args?.code;
+    if (typeof code !== "string") {
+      throw new VoidError("usage", "execute_code needs `code`: a string of JavaScript or TypeScript");
+    }
+    const timeoutMs = args?.timeoutMs;
+    if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs > 0))) {
+      throw new VoidError("usage", "execute_code's `timeoutMs` must be a positive number of milliseconds");
+    }
+    return executionToolResult(await this.runScript(code, timeoutMs, context.signal));
+  }
+
+  /** Runs a Code Mode script against the current catalogue (after the first, bounded wait). */
+  async runScript(code: string, timeoutMs?: number, signal?: AbortSignal): Promise<ExecutionResult> {
+    await this.firstList();
+    return runCode(code, timeoutMs, this.limits, this.pool, () => this.current, signal);
   }
 
   /** State of every registered server and of the catalogue, for `list_servers` and `voidmcp list`. */

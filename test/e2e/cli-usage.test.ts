@@ -18,6 +18,7 @@ const COMMANDS = [
   { name: "list", usage: "list [options]" },
   { name: "tools", usage: "tools [server] [options]" },
   { name: "call", usage: "call <server> <tool> [json | key=value ...] [options]" },
+  { name: "run", usage: "run <file.ts | -> [options]" },
   { name: "import", usage: "import <file> [options]" },
 ] as const;
 

@@ -38,6 +38,7 @@ beforeAll(async () => {
   guarded = await startHttpFixture("--auth", "s3cret");
   temp = await tempRegistry({
     firstListWaitMs: 1000,
+    expose: "direct",
     mcpServers: {
       good: { ...fixtureEntry(), timeoutMs: 1500 },
       missing: { command: "voidmcp-e2e-no-such-command" },

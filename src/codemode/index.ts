@@ -1,0 +1,12 @@
+export {
+  type ExecuteRequest,
+  type ExecutionError,
+  type ExecutionReport,
+  type ExecutionResult,
+  executeCode,
+  type ToolCallSummary,
+} from "./execute.js";
+export { type CodeModeLimits, DEFAULT_LIMITS, limitsForCall, parseLimits } from "./limits.js";
+export type { GuestCatalogue, LimitName, LogEntry, SandboxHost, ToolCallRecord } from "./types.js";
+export { accessExpression, type DeclarationDetail, schemaToTs, toolDeclaration } from "./typings.js";
+export { prewarm } from "./wasm.js";

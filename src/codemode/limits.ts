@@ -1,0 +1,74 @@
+import * as z from "zod";
+
+/**
+ * Code Mode limits. Every one is enforced for real by the sandbox; the registry file's
+ * `codeMode` object sets them gateway-wide, and a call may ask for a different timeout, up to
+ * `maxTimeoutMs`.
+ */
+export interface CodeModeLimits {
+  /** Wall-clock time of a whole run, including time spent waiting on upstream tool calls. */
+  readonly timeoutMs: number;
+  /** Ceiling for a per-call `timeoutMs`. */
+  readonly maxTimeoutMs: number;
+  /** Size of the sandbox's WebAssembly memory: a hard byte cap on everything the script holds. */
+  readonly memoryMb: number;
+  /** QuickJS stack size: how deep a script may recurse. */
+  readonly stackKb: number;
+  readonly maxToolCalls: number;
+  /** Size of the script's source text, in UTF-8 bytes. */
+  readonly maxCodeBytes: number;
+  /** Size of the returned value as JSON; longer output is cut with a marker. */
+  readonly maxOutputBytes: number;
+  /** Total size of console output kept; the rest is dropped with a marker. */
+  readonly maxLogBytes: number;
+}
+
+export const DEFAULT_LIMITS: CodeModeLimits = {
+  timeoutMs: 30_000,
+  maxTimeoutMs: 300_000,
+  memoryMb: 64,
+  stackKb: 256,
+  maxToolCalls: 200,
+  maxCodeBytes: 100_000,
+  maxOutputBytes: 100_000,
+  maxLogBytes: 20_000,
+};
+
+const positiveInt = (max: number) => z.int().positive().max(max);
+
+const limitsSchema = z.object({
+  timeoutMs: positiveInt(3_600_000).optional(),
+  maxTimeoutMs: positiveInt(3_600_000).optional(),
+  memoryMb: z.int().min(8).max(1024).optional(),
+  stackKb: z.int().min(64).max(1024).optional(),
+  maxToolCalls: positiveInt(100_000).optional(),
+  maxCodeBytes: positiveInt(10_000_000).optional(),
+  maxOutputBytes: positiveInt(100_000_000).optional(),
+  maxLogBytes: positiveInt(10_000_000).optional(),
+});
+
+/**
+ * The limits from the registry's `codeMode` object (pure). Unknown keys are ignored (the file
+ * may hold settings of later versions); a value out of range is an error naming the key.
+ */
+export function parseLimits(raw: Readonly<Record<string, unknown>>): CodeModeLimits {
+  const known = Object.fromEntries(Object.entries(raw).filter(([key]) => key in DEFAULT_LIMITS));
+  const parsed = limitsSchema.safeParse(known);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.join(".") ?? "codeMode";
+    throw new Error(`codeMode.${key}: ${issue?.message ?? "invalid value"}`);
+  }
+  const limits = { ...DEFAULT_LIMITS, ...stripUndefined(parsed.data) };
+  return { ...limits, maxTimeoutMs: Math.max(limits.maxTimeoutMs, limits.timeoutMs) };
+}
+
+/** The limits for one call: its own timeout if it asked for one, never above the ceiling. */
+export function limitsForCall(limits: CodeModeLimits, timeoutMs: number | undefined): CodeModeLimits {
+  if (timeoutMs === undefined) return limits;
+  return { ...limits, timeoutMs: Math.max(1, Math.min(Math.floor(timeoutMs), limits.maxTimeoutMs)) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,190 @@
+/**
+ * The guest prelude: JavaScript that runs inside the sandbox before the script, as one
+ * function expression. It receives the host functions and the tool catalogue, installs
+ * `console`, `tools` and `search` on the global object, and returns the guest half of the
+ * marshalling (`marshal`, `describe`). Only strings cross the boundary: arguments and results
+ * are JSON text, made and read here with the JSON functions captured before any script code
+ * runs, so a script that replaces `JSON` or pollutes `Object.prototype` only hurts itself.
+ *
+ * Host functions it receives:
+ * - call(server, tool, argsJson) -> Promise<string | undefined>   (JSON text of the result)
+ * - log(level, text)
+ * - search(requestJson) -> Promise<string>
+ * Catalogue: { [server]: rawToolName[] }.
+ */
+export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch, catalogue) {
+  "use strict";
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
+  const keys = Object.keys;
+  const freeze = Object.freeze;
+  const isArray = Array.isArray;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const ErrorCtor = Error;
+  const MAX_DEPTH = 3;
+  const MAX_ITEMS = 50;
+  const MAX_STRING = 2000;
+
+  function quote(s) {
+    return stringify(s.length > MAX_STRING ? s.slice(0, MAX_STRING) + "..." : s);
+  }
+
+  function constructorName(value) {
+    try {
+      const proto = getPrototypeOf(value);
+      const ctor = proto && proto.constructor;
+      return ctor && typeof ctor.name === "string" ? ctor.name : "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function inspect(value, depth, seen) {
+    switch (typeof value) {
+      case "string": return depth === 0 ? value : quote(value);
+      case "number": return Object.is(value, -0) ? "-0" : String(value);
+      case "bigint": return String(value) + "n";
+      case "boolean": return String(value);
+      case "undefined": return "undefined";
+      case "symbol": return String(value);
+      case "function": return "[Function: " + (value.name || "(anonymous)") + "]";
+    }
+    if (value === null) return "null";
+    if (seen.indexOf(value) !== -1) return "[Circular]";
+    if (value instanceof ErrorCtor) {
+      const stack = typeof value.stack === "string" && value.stack ? "\n" + value.stack.replace(/\n$/, "") : "";
+      return (value.name || "Error") + ": " + value.message + stack;
+    }
+    if (depth >= MAX_DEPTH) return isArray(value) ? "[Array]" : "[Object]";
+    seen.push(value);
+    try {
+      if (isArray(value)) {
+        const items = [];
+        for (let i = 0; i < value.length && i < MAX_ITEMS; i++) items.push(inspect(value[i], depth + 1, seen));
+        if (value.length > MAX_ITEMS) items.push("... " + (value.length - MAX_ITEMS) + " more items");
+        return items.length === 0 ? "[]" : "[ " + items.join(", ") + " ]";
+      }
+      if (value instanceof Map) {
+        const items = [];
+        for (const [k, v] of value) {
+          if (items.length >= MAX_ITEMS) { items.push("..."); break; }
+          items.push(inspect(k, depth + 1, seen) + " => " + inspect(v, depth + 1, seen));
+        }
+        return "Map(" + value.size + ") " + (items.length === 0 ? "{}" : "{ " + items.join(", ") + " }");
+      }
+      if (value instanceof Set) {
+        const items = [];
+        for (const v of value) {
+          if (items.length >= MAX_ITEMS) { items.push("..."); break; }
+          items.push(inspect(v, depth + 1, seen));
+        }
+        return "Set(" + value.size + ") " + (items.length === 0 ? "{}" : "{ " + items.join(", ") + " }");
+      }
+      if (value instanceof Date) return isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+      if (value instanceof RegExp) return String(value);
+      if (value instanceof Promise) return "Promise { <pending> }";
+      const name = constructorName(value);
+      const prefix = name && name !== "Object" ? name + " " : "";
+      const names = keys(value);
+      const items = [];
+      for (let i = 0; i < names.length && i < MAX_ITEMS; i++) {
+        const k = names[i];
+        let shown;
+        try {
+          shown = inspect(value[k], depth + 1, seen);
+        } catch (e) {
+          shown = "[Getter threw]";
+        }
+        const label = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : quote(k);
+        items.push(label + ": " + shown);
+      }
+      if (names.length > MAX_ITEMS) items.push("... " + (names.length - MAX_ITEMS) + " more keys");
+      return items.length === 0 ? prefix + "{}" : prefix + "{ " + items.join(", ") + " }";
+    } finally {
+      seen.pop();
+    }
+  }
+
+  function format(args) {
+    const parts = [];
+    for (let i = 0; i < args.length; i++) {
+      try {
+        parts.push(inspect(args[i], 0, []));
+      } catch (e) {
+        parts.push("[uninspectable]");
+      }
+    }
+    return parts.join(" ");
+  }
+
+  const console = {};
+  for (const level of ["log", "info", "warn", "error", "debug"]) {
+    console[level] = function () { hostLog(level, format(arguments)); };
+  }
+  globalThis.console = freeze(console);
+
+  function listOf(names) {
+    return names.length > 20 ? names.slice(0, 20).join(", ") + ", ..." : names.join(", ");
+  }
+
+  const servers = {};
+  for (const server of keys(catalogue)) {
+    const fns = {};
+    const rawNames = [];
+    for (const raw of catalogue[server]) {
+      rawNames.push(raw);
+      const fn = async function (args) {
+        let text;
+        try {
+          text = stringify(args === undefined ? {} : args);
+        } catch (e) {
+          throw new TypeError("arguments of " + server + "." + raw + " cannot be turned into JSON: " + e.message);
+        }
+        if (typeof text !== "string") {
+          throw new TypeError("arguments of " + server + "." + raw + " cannot be turned into JSON: a " + typeof args);
+        }
+        const result = await hostCall(server, raw, text);
+        return result === undefined ? undefined : parse(result);
+      };
+      fns[raw] = fn;
+    }
+    servers[server] = new Proxy(freeze(fns), {
+      get(target, prop) {
+        if (typeof prop !== "string" || prop in target || prop === "then" || prop === "toJSON") return target[prop];
+        throw new TypeError('server "' + server + '" has no tool "' + prop + '"; its tools: ' + listOf(rawNames));
+      },
+    });
+  }
+  const serverNames = keys(servers);
+  globalThis.tools = new Proxy(freeze(servers), {
+    get(target, prop) {
+      if (typeof prop !== "string" || prop in target || prop === "then" || prop === "toJSON") return target[prop];
+      throw new TypeError('no server named "' + prop + '"; servers: ' + (serverNames.length ? listOf(serverNames) : "none"));
+    },
+  });
+
+  globalThis.search = async function (query, options) {
+    const request = stringify({ query: query === undefined ? "" : String(query), options: options === undefined ? {} : options });
+    return parse(await hostSearch(request));
+  };
+
+  return freeze({
+    /** JSON text of the script's result, or undefined when it returned nothing. */
+    marshal(value) {
+      if (value === undefined) return undefined;
+      return stringify(value);
+    },
+    /** A thrown value as "Name: message" plus the guest stack, for the host to report. */
+    describe(error) {
+      try {
+        if (error instanceof ErrorCtor) {
+          const stack = typeof error.stack === "string" ? error.stack : "";
+          return stringify({ name: String(error.name || "Error"), message: String(error.message), stack: stack });
+        }
+        return stringify({ name: "Thrown", message: inspect(error, 1, []), stack: "" });
+      } catch (e) {
+        return stringify({ name: "Thrown", message: "a value that cannot be described", stack: "" });
+      }
+    },
+  });
+})`;

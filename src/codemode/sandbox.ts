@@ -1,0 +1,532 @@
+import type {
+  QuickJSContext,
+  QuickJSDeferredPromise,
+  QuickJSHandle,
+  QuickJSRuntime,
+  QuickJSWASMModule,
+} from "quickjs-emscripten-core";
+import type { CodeModeLimits } from "./limits.js";
+import { PRELUDE } from "./prelude.js";
+import type { GuestCatalogue, LimitName, LogEntry, SandboxHost, ToolCallRecord } from "./types.js";
+import { reachedMemoryCap, takeEngine } from "./wasm.js";
+
+const MB = 1024 * 1024;
+/** Jobs run per drain before the loop checks its clock again. */
+const JOBS_PER_DRAIN = 10_000;
+
+export interface SandboxRequest {
+  /** JavaScript (already transpiled) whose value is a promise of the script's result. */
+  readonly script: string;
+  readonly filename: string;
+  readonly catalogue: GuestCatalogue;
+  readonly limits: CodeModeLimits;
+  readonly host: SandboxHost;
+  /** Aborting stops the run as "cancelled" and cancels its in-flight tool calls. */
+  readonly signal?: AbortSignal;
+}
+
+export interface GuestError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+export interface SandboxOutcome {
+  /** JSON text of the returned value (undefined when the script returned nothing or failed). */
+  readonly resultJson: string | undefined;
+  readonly error: GuestError | undefined;
+  readonly logs: readonly LogEntry[];
+  readonly logsTruncated: boolean;
+  readonly calls: readonly ToolCallRecord[];
+  readonly limitsHit: readonly LimitName[];
+  /** `server.tool` of the calls still running when the run was stopped. */
+  readonly cancelledCalls: readonly string[];
+  readonly durationMs: number;
+}
+
+interface InFlight {
+  readonly record: ToolCallRecord;
+  readonly deferred: QuickJSDeferredPromise;
+}
+
+/**
+ * Runs one script in a fresh QuickJS engine (its own WebAssembly memory) and tears it down.
+ * Never throws for anything the script does: every failure, limit and crash is in the outcome.
+ */
+export async function runInSandbox(request: SandboxRequest): Promise<SandboxOutcome> {
+  const run = new SandboxRun(request);
+  return run.execute();
+}
+
+class SandboxRun {
+  private readonly request: SandboxRequest;
+  private readonly limits: CodeModeLimits;
+  private readonly startedAt = performance.now();
+  private readonly deadline: number;
+  private readonly cancelCalls = new AbortController();
+  private readonly logs: LogEntry[] = [];
+  private logBytes = 0;
+  private logsTruncated = false;
+  private readonly calls: ToolCallRecord[] = [];
+  private readonly inFlight = new Set<InFlight>();
+  /** Host operations (searches) that will settle a guest promise but are not tool calls. */
+  private pendingOther = 0;
+  /** True once the guest's promise settled on its own: the engine is then in a clean state. */
+  private cleanFinish = false;
+  private readonly limitsHit = new Set<LimitName>();
+  private stopReason: LimitName | undefined;
+  private wake: () => void = () => {};
+  private engine: QuickJSWASMModule | undefined;
+  private runtime: QuickJSRuntime | undefined;
+  private ctx: QuickJSContext | undefined;
+
+  constructor(request: SandboxRequest) {
+    this.request = request;
+    this.limits = request.limits;
+    this.deadline = this.startedAt + request.limits.timeoutMs;
+  }
+
+  async execute(): Promise<SandboxOutcome> {
+    let resultJson: string | undefined;
+    let error: GuestError | undefined;
+    const onAbort = () => this.stop("cancelled");
+    this.request.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      if (this.request.signal?.aborted) this.stop("cancelled");
+      else ({ resultJson, error } = await this.evaluate());
+    } catch (crash) {
+      // The engine itself failed (a WebAssembly trap, the host stack): nothing of it can be trusted.
+      this.cleanFinish = false;
+      error = this.crashError(crash);
+    } finally {
+      this.request.signal?.removeEventListener("abort", onAbort);
+    }
+    if (this.stopReason !== undefined && error === undefined) error = this.stopError(this.stopReason);
+    const cancelledCalls = [...this.inFlight].map(({ record }) => `${record.server}.${record.tool}`);
+    this.cancelCalls.abort();
+    this.dispose();
+    return {
+      resultJson: error ? undefined : resultJson,
+      error,
+      logs: this.logs,
+      logsTruncated: this.logsTruncated,
+      calls: this.calls,
+      limitsHit: [...this.limitsHit],
+      cancelledCalls,
+      durationMs: performance.now() - this.startedAt,
+    };
+  }
+
+  private async evaluate(): Promise<{ resultJson?: string; error?: GuestError }> {
+    const engine = await takeEngine(this.limits.memoryMb);
+    this.engine = engine;
+    const runtime = engine.newRuntime();
+    this.runtime = runtime;
+    runtime.setMemoryLimit(this.limits.memoryMb * MB);
+    runtime.setMaxStackSize(this.limits.stackKb * 1024);
+    runtime.setInterruptHandler(() => {
+      if (this.stopReason !== undefined) return true;
+      if (performance.now() > this.deadline) {
+        this.stop("timeout");
+        return true;
+      }
+      return false;
+    });
+    const ctx = runtime.newContext();
+    this.ctx = ctx;
+
+    const helpers = this.installPrelude(ctx);
+    try {
+      const evaluated = ctx.evalCode(this.request.script, this.request.filename);
+      if (evaluated.error) {
+        const error = this.describe(ctx, helpers, evaluated.error);
+        evaluated.error.dispose();
+        return { error };
+      }
+      const promise = evaluated.value;
+      try {
+        return await this.settle(ctx, runtime, helpers, promise);
+      } finally {
+        promise.dispose();
+      }
+    } finally {
+      helpers.dispose();
+    }
+  }
+
+  /** Drives the guest's job queue until its promise settles, the run is stopped, or it can never settle. */
+  private async settle(
+    ctx: QuickJSContext,
+    runtime: QuickJSRuntime,
+    helpers: QuickJSHandle,
+    promise: QuickJSHandle,
+  ): Promise<{ resultJson?: string; error?: GuestError }> {
+    for (;;) {
+      // A stop while waiting (timeout, cancel, a failed hand-over) leaves the engine untouched.
+      if (this.stopReason !== undefined) return {};
+      const jobs = runtime.executePendingJobs(JOBS_PER_DRAIN);
+      if (jobs.error) {
+        const error = this.describe(ctx, helpers, jobs.error);
+        jobs.error.dispose();
+        if (this.stopReason !== undefined) return {};
+        return { error };
+      }
+      if (this.stopReason !== undefined) return {};
+      const state = ctx.getPromiseState(promise);
+      if (state.type === "fulfilled") {
+        this.cleanFinish = true;
+        const value = state.value;
+        try {
+          return this.marshal(ctx, helpers, value);
+        } finally {
+          if (value.alive) value.dispose();
+        }
+      }
+      if (state.type === "rejected") {
+        this.cleanFinish = true;
+        const error = this.describe(ctx, helpers, state.error);
+        state.error.dispose();
+        return { error };
+      }
+      if (jobs.value > 0) continue;
+      if (this.inFlight.size === 0 && this.pendingOther === 0) {
+        return {
+          error: {
+            name: "Error",
+            message:
+              "the script is waiting for a promise that can never settle (no tool call is running): " +
+              "check for a missing resolve() or an un-awaited tool call",
+            stack: "",
+          },
+        };
+      }
+      await this.nextEvent();
+    }
+  }
+
+  /** Resolves when a tool call settles, the deadline passes or the run is cancelled. */
+  private nextEvent(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const remaining = Math.max(0, this.deadline - performance.now());
+      const timer = setTimeout(() => {
+        this.stop("timeout");
+        resolve();
+      }, remaining);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private stop(reason: LimitName): void {
+    if (this.stopReason !== undefined) return;
+    this.stopReason = reason;
+    this.limitsHit.add(reason);
+    this.wake();
+  }
+
+  private crashError(crash: unknown): GuestError {
+    const detail = crash instanceof Error ? crash.message : String(crash);
+    if (crash instanceof RangeError && /call stack/i.test(detail)) {
+      this.limitsHit.add("stack");
+      return { name: "LimitError", message: this.stackMessage(), stack: "" };
+    }
+    if (/memory/i.test(detail)) {
+      this.limitsHit.add("memory");
+      return { name: "LimitError", message: this.memoryMessage(), stack: "" };
+    }
+    return { name: "SandboxError", message: `the sandbox stopped: ${detail}`, stack: "" };
+  }
+
+  private memoryMessage(): string {
+    return `out of memory: the script used more than its ${this.limits.memoryMb} MB (memoryMb)`;
+  }
+
+  private stackMessage(): string {
+    return `stack overflow: the script recursed deeper than its ${this.limits.stackKb} KB stack allows (stackKb)`;
+  }
+
+  private stopError(reason: LimitName): GuestError {
+    const running = [...this.inFlight].map(({ record }) => `${record.server}.${record.tool}`);
+    const cancelled =
+      running.length > 0 ? `; cancelled the tool calls still running: ${running.join(", ")}` : "";
+    const message =
+      reason === "timeout"
+        ? `the script did not finish within its time limit of ${this.limits.timeoutMs} ms${cancelled}`
+        : reason === "cancelled"
+          ? `the run was cancelled${cancelled}`
+          : reason === "memory"
+            ? this.memoryMessage()
+            : `the run was stopped: ${reason}`;
+    return { name: "LimitError", message, stack: "" };
+  }
+
+  /** Evaluates the prelude with the host functions; returns the guest helpers (marshal, describe). */
+  private installPrelude(ctx: QuickJSContext): QuickJSHandle {
+    const factory = ctx.unwrapResult(ctx.evalCode(PRELUDE, "voidmcp-prelude.js"));
+    const call = ctx.newFunction("call", (server, tool, args) =>
+      this.hostCall(ctx, ctx.getString(server), ctx.getString(tool), ctx.getString(args)),
+    );
+    const log = ctx.newFunction("log", (level, text) => {
+      this.hostLog(ctx.getString(level), ctx.getString(text));
+    });
+    const search = ctx.newFunction("search", (requestJson) =>
+      this.hostSearch(ctx, ctx.getString(requestJson)),
+    );
+    const catalogue = ctx.newString(JSON.stringify(this.request.catalogue));
+    const json = ctx.getProp(ctx.global, "JSON");
+    const parseFn = ctx.getProp(json, "parse");
+    const catalogueValue = ctx.unwrapResult(ctx.callFunction(parseFn, json, catalogue));
+    const helpers = ctx.unwrapResult(
+      ctx.callFunction(factory, ctx.undefined, call, log, search, catalogueValue),
+    );
+    for (const handle of [factory, call, log, search, catalogue, json, parseFn, catalogueValue])
+      handle.dispose();
+    return helpers;
+  }
+
+  private hostLog(level: string, text: string): void {
+    if (this.logsTruncated) return;
+    const bytes = Buffer.byteLength(text) + level.length + 2;
+    if (this.logBytes + bytes > this.limits.maxLogBytes) {
+      this.logsTruncated = true;
+      this.limitsHit.add("maxLogBytes");
+      this.logs.push({ level: "warn", text: `[console output cut at ${this.limits.maxLogBytes} bytes]` });
+      return;
+    }
+    this.logBytes += bytes;
+    this.logs.push({ level: normaliseLevel(level), text });
+  }
+
+  private hostCall(ctx: QuickJSContext, server: string, tool: string, argsJson: string): QuickJSHandle {
+    const deferred = ctx.newPromise();
+    const record: ToolCallRecord = {
+      server,
+      tool,
+      startedMs: performance.now() - this.startedAt,
+      durationMs: 0,
+      ok: false,
+      error: undefined,
+      bytes: 0,
+    };
+    if (this.stopReason !== undefined) {
+      this.rejectNow(ctx, deferred, "the run is stopping; no more tool calls");
+      return deferred.handle;
+    }
+    if (this.calls.length >= this.limits.maxToolCalls) {
+      this.limitsHit.add("maxToolCalls");
+      this.rejectNow(
+        ctx,
+        deferred,
+        `tool call limit reached: a run may make at most ${this.limits.maxToolCalls} tool calls (maxToolCalls)`,
+      );
+      return deferred.handle;
+    }
+    this.calls.push(record);
+    const entry: InFlight = { record, deferred };
+    this.inFlight.add(entry);
+    const began = performance.now();
+    let args: unknown;
+    try {
+      args = JSON.parse(argsJson);
+    } catch {
+      args = {};
+    }
+    // Started now, inside a promise: a host that throws synchronously, or resolves with something
+    // that is not JSON, fails this call instead of leaving it running (or rejecting unhandled).
+    new Promise<unknown>((resolve) =>
+      resolve(this.request.host.callTool(server, tool, args, this.cancelCalls.signal)),
+    )
+      .then((value) => (value === undefined ? undefined : JSON.stringify(value)))
+      .then(
+        (text) => {
+          this.finishCall(entry, began, true, text === undefined ? 0 : Buffer.byteLength(text), undefined);
+          this.settleDeferred(ctx, deferred, text, undefined);
+        },
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          this.finishCall(entry, began, false, 0, message);
+          this.settleDeferred(ctx, deferred, undefined, message);
+        },
+      );
+    return deferred.handle;
+  }
+
+  private hostSearch(ctx: QuickJSContext, requestJson: string): QuickJSHandle {
+    const deferred = ctx.newPromise();
+    let request: { query?: unknown; options?: unknown } = {};
+    try {
+      request = JSON.parse(requestJson) as typeof request;
+    } catch {
+      // an unreadable request searches for nothing
+    }
+    this.pendingOther += 1;
+    Promise.resolve()
+      .then(() => this.request.host.search(String(request.query ?? ""), request.options ?? {}))
+      .then(
+        (value) => JSON.stringify(value ?? null),
+        (error: unknown) => {
+          throw error;
+        },
+      )
+      .then(
+        (text) => {
+          this.pendingOther -= 1;
+          this.settleDeferred(ctx, deferred, text, undefined);
+        },
+        (error: unknown) => {
+          this.pendingOther -= 1;
+          this.settleDeferred(
+            ctx,
+            deferred,
+            undefined,
+            error instanceof Error ? error.message : String(error),
+          );
+        },
+      );
+    return deferred.handle;
+  }
+
+  private finishCall(
+    entry: InFlight,
+    began: number,
+    ok: boolean,
+    bytes: number,
+    error: string | undefined,
+  ): void {
+    // A call that ends after the run is over was cancelled; its record stays as reported.
+    if (!this.inFlight.delete(entry)) return;
+    const record = entry.record as { -readonly [K in keyof ToolCallRecord]: ToolCallRecord[K] };
+    record.durationMs = performance.now() - began;
+    record.ok = ok;
+    record.bytes = bytes;
+    record.error = error;
+  }
+
+  /** Settles a guest promise from the host, unless the run is already over. */
+  private settleDeferred(
+    ctx: QuickJSContext,
+    deferred: QuickJSDeferredPromise,
+    text: string | undefined,
+    error: string | undefined,
+  ): void {
+    if (this.ctx !== ctx || !deferred.alive) return;
+    try {
+      if (error !== undefined) {
+        const handle = ctx.newError(error);
+        deferred.reject(handle);
+        handle.dispose();
+      } else if (text === undefined) {
+        deferred.resolve(ctx.undefined);
+      } else {
+        const handle = ctx.newString(text);
+        deferred.resolve(handle);
+        handle.dispose();
+      }
+      deferred.dispose();
+    } catch (crash) {
+      // Out of memory while handing over a large result: stop the run rather than hang.
+      this.limitsHit.add("memory");
+      this.stop("memory");
+      void crash;
+    }
+    this.wake();
+  }
+
+  private rejectNow(ctx: QuickJSContext, deferred: QuickJSDeferredPromise, message: string): void {
+    const handle = ctx.newError(message);
+    deferred.reject(handle);
+    handle.dispose();
+    // The promise handle itself is returned to the guest, which takes ownership of it.
+  }
+
+  private marshal(
+    ctx: QuickJSContext,
+    helpers: QuickJSHandle,
+    value: QuickJSHandle,
+  ): { resultJson?: string; error?: GuestError } {
+    const marshal = ctx.getProp(helpers, "marshal");
+    try {
+      const result = ctx.callFunction(marshal, helpers, value);
+      if (result.error) {
+        const error = this.describe(ctx, helpers, result.error);
+        result.error.dispose();
+        if (this.stopReason !== undefined) return {};
+        return {
+          error: { ...error, message: `the script's result cannot be turned into JSON: ${error.message}` },
+        };
+      }
+      const text = ctx.typeof(result.value) === "string" ? ctx.getString(result.value) : undefined;
+      result.value.dispose();
+      return text === undefined ? {} : { resultJson: text };
+    } finally {
+      marshal.dispose();
+    }
+  }
+
+  /** A guest error as plain data, with the limit it reveals (memory, stack) noted. */
+  private describe(ctx: QuickJSContext, helpers: QuickJSHandle, error: QuickJSHandle): GuestError {
+    const describeFn = ctx.getProp(helpers, "describe");
+    let described: GuestError = { name: "Error", message: "unknown error", stack: "" };
+    try {
+      const result = ctx.callFunction(describeFn, helpers, error);
+      if (result.error) {
+        result.error.dispose();
+      } else {
+        described = JSON.parse(ctx.getString(result.value)) as GuestError;
+        result.value.dispose();
+      }
+    } finally {
+      describeFn.dispose();
+    }
+    // QuickJS throws `null` when it cannot even allocate its "out of memory" error.
+    const nullAtCap =
+      described.name === "Thrown" &&
+      described.message === "null" &&
+      this.engine !== undefined &&
+      reachedMemoryCap(this.engine, this.limits.memoryMb);
+    if (/out of memory/i.test(described.message) || nullAtCap) {
+      this.limitsHit.add("memory");
+      return { ...described, ...(nullAtCap ? { name: "InternalError" } : {}), message: this.memoryMessage() };
+    }
+    if (/stack overflow|call stack/i.test(described.message)) {
+      this.limitsHit.add("stack");
+      return { ...described, message: this.stackMessage() };
+    }
+    return described;
+  }
+
+  /**
+   * Frees the engine after a clean finish. After a stop (timeout, memory, a trap) the engine may
+   * hold objects QuickJS would assert on while freeing, so it is dropped whole instead: it was
+   * never going to be reused, and its WebAssembly memory goes with it.
+   */
+  private dispose(): void {
+    const clean = this.cleanFinish && this.stopReason === undefined && this.inFlight.size === 0;
+    this.inFlight.clear();
+    if (clean) {
+      try {
+        this.ctx?.dispose();
+        this.runtime?.dispose();
+      } catch {
+        // a leaked handle: the engine is dropped all the same
+      }
+    }
+    this.ctx = undefined;
+    this.runtime = undefined;
+    this.engine = undefined;
+  }
+}
+
+function normaliseLevel(level: string): LogEntry["level"] {
+  switch (level) {
+    case "info":
+    case "warn":
+    case "error":
+    case "debug":
+      return level;
+    default:
+      return "log";
+  }
+}

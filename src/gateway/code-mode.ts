@@ -1,0 +1,199 @@
+import {
+  type CodeModeLimits,
+  type DeclarationDetail,
+  type ExecutionResult,
+  executeCode,
+  type GuestCatalogue,
+  limitsForCall,
+  type SandboxHost,
+  toolDeclaration,
+} from "../codemode/index.js";
+import { describeError } from "../core/index.js";
+import type { CallToolResult, Catalogue, UpstreamPool } from "../upstream/index.js";
+import type { ServerSummary } from "./meta-tools.js";
+import { searchTools } from "./search.js";
+import { unwrapToolResult } from "./unwrap.js";
+
+export const DETAILS: readonly DeclarationDetail[] = ["names", "signatures", "full"];
+export const DEFAULT_DETAIL: DeclarationDetail = "signatures";
+
+/** The tools a script may call: every tool in the catalogue, under its server and upstream name. */
+export function guestCatalogue(catalogue: Catalogue): GuestCatalogue {
+  const byServer: Record<string, string[]> = {};
+  for (const entry of catalogue.tools) {
+    const names = byServer[entry.server] ?? [];
+    names.push(entry.upstreamName);
+    byServer[entry.server] = names;
+  }
+  return byServer;
+}
+
+/** Each server with its number of tools in the catalogue, in catalogue order. */
+export function serverSummaries(catalogue: Catalogue): ServerSummary[] {
+  const counts = new Map<string, number>();
+  for (const entry of catalogue.tools) counts.set(entry.server, (counts.get(entry.server) ?? 0) + 1);
+  return [...counts].map(([name, tools]) => ({ name, tools }));
+}
+
+export interface SearchRequest {
+  readonly query: string;
+  readonly detail: DeclarationDetail;
+  readonly limit: number;
+}
+
+export interface SearchAnswer {
+  readonly text: string;
+  readonly structured: Record<string, unknown>;
+}
+
+/**
+ * Typed discovery (pure over the catalogue): the best matches as TypeScript declarations of
+ * how a script calls them. An empty query lists the servers with their tool counts.
+ */
+export function searchCatalogue(catalogue: Catalogue, request: SearchRequest): SearchAnswer {
+  if (request.query.trim() === "") {
+    const servers = serverSummaries(catalogue);
+    const lines = servers.map((s) => `tools${accessServer(s.name)}: ${s.tools} tools`);
+    return {
+      text: `${catalogue.tools.length} tools on ${servers.length} servers. Search with words to see their declarations.\n${lines.join("\n")}`,
+      structured: { query: "", total: catalogue.tools.length, servers },
+    };
+  }
+  const hits = searchTools(catalogue.tools, request.query, request.limit);
+  const declarations = hits.map(({ entry }) =>
+    toolDeclaration(
+      {
+        server: entry.server,
+        name: entry.upstreamName,
+        description: entry.tool.description,
+        inputSchema: entry.tool.inputSchema,
+        outputSchema: entry.tool.outputSchema,
+      },
+      request.detail,
+    ),
+  );
+  const header =
+    hits.length === 0
+      ? `No tool matches "${request.query}" among ${catalogue.tools.length} tools. Try other words, or an empty query to list servers.`
+      : `${hits.length} of ${catalogue.tools.length} tools match "${request.query}". In execute_code, call them as shown; as MCP tools they are named ${hits
+          .slice(0, 3)
+          .map((h) => h.entry.exposedName)
+          .join(", ")}${hits.length > 3 ? ", ..." : ""}.`;
+  return {
+    text: `${header}\n\n${declarations.join(request.detail === "full" ? "\n\n" : "\n")}`,
+    structured: {
+      query: request.query,
+      total: catalogue.tools.length,
+      tools: hits.map(({ entry }, i) => ({
+        name: entry.exposedName,
+        server: entry.server,
+        tool: entry.upstreamName,
+        declaration: declarations[i],
+      })),
+    },
+  };
+}
+
+function accessServer(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}
+
+/** The bridge between scripts and upstreams: what the sandbox calls. */
+export function sandboxHost(pool: UpstreamPool, catalogue: () => Catalogue): SandboxHost {
+  return {
+    async callTool(server, tool, args, signal) {
+      const entry = catalogue().toolOf(server, tool);
+      const connection = pool.get(server);
+      if (!entry || !connection) throw new Error(`tool "${tool}" of server "${server}" is not available`);
+      let result: CallToolResult;
+      try {
+        const input =
+          typeof args === "object" && args !== null && !Array.isArray(args)
+            ? (args as Record<string, unknown>)
+            : {};
+        result = await connection.callTool(entry.upstreamName, input, { signal });
+      } catch (error) {
+        throw new Error(describeError(error));
+      }
+      const unwrapped = unwrapToolResult(result);
+      if (!unwrapped.ok) throw new Error(unwrapped.message);
+      return unwrapped.value;
+    },
+    async search(query, options) {
+      const opts = (typeof options === "object" && options !== null ? options : {}) as {
+        detail?: unknown;
+        limit?: unknown;
+      };
+      const detail = DETAILS.includes(opts.detail as DeclarationDetail)
+        ? (opts.detail as DeclarationDetail)
+        : DEFAULT_DETAIL;
+      const limit = typeof opts.limit === "number" ? Math.min(Math.max(1, Math.floor(opts.limit)), 50) : 10;
+      const answer = searchCatalogue(catalogue(), { query, detail, limit });
+      return answer.structured;
+    },
+  };
+}
+
+/** Runs one `execute_code` call against the current catalogue. */
+export function runCode(
+  code: string,
+  timeoutMs: number | undefined,
+  limits: CodeModeLimits,
+  pool: UpstreamPool,
+  catalogue: () => Catalogue,
+  signal: AbortSignal | undefined,
+): Promise<ExecutionResult> {
+  return executeCode({
+    code,
+    limits: limitsForCall(limits, timeoutMs),
+    catalogue: guestCatalogue(catalogue()),
+    host: sandboxHost(pool, catalogue),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** A run as an MCP tool result: the value, the console output, and the report. */
+export function executionToolResult(run: ExecutionResult): CallToolResult {
+  const content: CallToolResult["content"] = [];
+  if (run.ok) {
+    content.push({ type: "text", text: run.valueJson ?? "(the script returned no value)" });
+  } else {
+    const error = run.error;
+    // Syntax errors already say where in their message.
+    const located = error?.line === undefined || /\bline \d+/.test(error.message);
+    const where = located
+      ? ""
+      : ` (line ${error?.line}${error?.column !== undefined ? `:${error.column}` : ""})`;
+    const stack = error?.stack ? `\n${error.stack}` : "";
+    content.push({
+      type: "text",
+      text: `${error?.name ?? "Error"}: ${error?.message ?? "unknown error"}${where}${stack}`,
+    });
+  }
+  if (run.logs.length > 0) {
+    content.push({
+      type: "text",
+      text: `console:\n${run.logs.map((l) => `[${l.level}] ${l.text}`).join("\n")}`,
+    });
+  }
+  content.push({ type: "text", text: reportLine(run) });
+  const result: CallToolResult = { content, ...(run.ok ? {} : { isError: true }) };
+  if (run.ok && typeof run.value === "object" && run.value !== null && !Array.isArray(run.value)) {
+    result.structuredContent = run.value as Record<string, unknown>;
+  }
+  return result;
+}
+
+/** One line a model can read: time, calls per tool, bytes, limits. */
+export function reportLine(run: ExecutionResult): string {
+  const r = run.report;
+  const calls =
+    r.toolCalls.length === 0
+      ? "no tool calls"
+      : `${r.totalToolCalls} tool call${r.totalToolCalls === 1 ? "" : "s"} (${r.toolCalls
+          .map((c) => `${c.tool} ×${c.count}${c.failures ? `, ${c.failures} failed` : ""}, ${c.totalMs} ms`)
+          .join("; ")})`;
+  const limits = r.limitsHit.length > 0 ? `; limits hit: ${r.limitsHit.join(", ")}` : "";
+  const cancelled = r.cancelledCalls.length > 0 ? `; cancelled: ${r.cancelledCalls.join(", ")}` : "";
+  return `report: ${r.durationMs} ms, ${calls}, ${r.upstreamBytes} bytes from upstreams${limits}${cancelled}${run.truncated ? "; result cut" : ""}`;
+}
