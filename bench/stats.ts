@@ -17,11 +17,20 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]): number => percentile(values, 50);
 
-/** Runs `fn` `warmup` times unmeasured, then `runs` times, and returns each run's milliseconds. */
-export async function measure(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<number[]> {
+/**
+ * Runs `fn` `warmup` times unmeasured, then `runs` times, and returns each run's milliseconds.
+ * `gapMs` idles between runs (not measured), as a client thinking between calls would.
+ */
+export async function measure(
+  runs: number,
+  warmup: number,
+  fn: () => Promise<unknown>,
+  gapMs = 0,
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
     const started = performance.now();
     await fn();
     samples.push(performance.now() - started);

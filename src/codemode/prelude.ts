@@ -1,8 +1,10 @@
 /**
  * The guest prelude: JavaScript that runs inside the sandbox before the script, as one
- * function expression. It receives the host functions and the tool catalogue, installs
- * `console`, `tools` and `search` on the global object, and returns the guest half of the
- * marshalling (`marshal`, `describe`). Only strings cross the boundary: arguments and results
+ * function expression. It receives the host functions, installs `console` and `search` on the
+ * global object, and returns the guest half of the bridge: `install(catalogueJson)` (defines
+ * `tools`; called once per run, just before the script) and the marshalling (`marshal`,
+ * `describe`). The prelude runs when a sandbox is prepared, ahead of any run; `install` is
+ * the only per-run step. Only strings cross the boundary: arguments and results
  * are JSON text, made and read here with the JSON functions captured before any script code
  * runs, so a script that replaces `JSON` or pollutes `Object.prototype` only hurts itself.
  *
@@ -10,9 +12,9 @@
  * - call(server, tool, argsJson) -> Promise<string | undefined>   (JSON text of the result)
  * - log(level, text)
  * - search(requestJson) -> Promise<string>
- * Catalogue: { [server]: rawToolName[] }.
+ * install's catalogue: JSON text of { [server]: rawToolName[] }.
  */
-export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch, catalogue) {
+export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch) {
   "use strict";
   const stringify = JSON.stringify;
   const parse = JSON.parse;
@@ -127,41 +129,44 @@ export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch, cata
     return names.length > 20 ? names.slice(0, 20).join(", ") + ", ..." : names.join(", ");
   }
 
-  const servers = {};
-  for (const server of keys(catalogue)) {
-    const fns = {};
-    const rawNames = [];
-    for (const raw of catalogue[server]) {
-      rawNames.push(raw);
-      const fn = async function (args) {
-        let text;
-        try {
-          text = stringify(args === undefined ? {} : args);
-        } catch (e) {
-          throw new TypeError("arguments of " + server + "." + raw + " cannot be turned into JSON: " + e.message);
-        }
-        if (typeof text !== "string") {
-          throw new TypeError("arguments of " + server + "." + raw + " cannot be turned into JSON: a " + typeof args);
-        }
-        const result = await hostCall(server, raw, text);
-        return result === undefined ? undefined : parse(result);
-      };
-      fns[raw] = fn;
+  function install(catalogueJson) {
+    const catalogue = parse(catalogueJson);
+    const servers = {};
+    for (const server of keys(catalogue)) {
+      const fns = {};
+      const rawNames = [];
+      for (const raw of catalogue[server]) {
+        rawNames.push(raw);
+        const fn = async function (args) {
+          let text;
+          try {
+            text = stringify(args === undefined ? {} : args);
+          } catch (e) {
+            throw new TypeError("arguments of " + server + "." + raw + " cannot be turned into JSON: " + e.message);
+          }
+          if (typeof text !== "string") {
+            throw new TypeError("arguments of " + server + "." + raw + " cannot be turned into JSON: a " + typeof args);
+          }
+          const result = await hostCall(server, raw, text);
+          return result === undefined ? undefined : parse(result);
+        };
+        fns[raw] = fn;
+      }
+      servers[server] = new Proxy(freeze(fns), {
+        get(target, prop) {
+          if (typeof prop !== "string" || prop in target || prop === "then" || prop === "toJSON") return target[prop];
+          throw new TypeError('server "' + server + '" has no tool "' + prop + '"; its tools: ' + listOf(rawNames));
+        },
+      });
     }
-    servers[server] = new Proxy(freeze(fns), {
+    const serverNames = keys(servers);
+    globalThis.tools = new Proxy(freeze(servers), {
       get(target, prop) {
         if (typeof prop !== "string" || prop in target || prop === "then" || prop === "toJSON") return target[prop];
-        throw new TypeError('server "' + server + '" has no tool "' + prop + '"; its tools: ' + listOf(rawNames));
+        throw new TypeError('no server named "' + prop + '"; servers: ' + (serverNames.length ? listOf(serverNames) : "none"));
       },
     });
   }
-  const serverNames = keys(servers);
-  globalThis.tools = new Proxy(freeze(servers), {
-    get(target, prop) {
-      if (typeof prop !== "string" || prop in target || prop === "then" || prop === "toJSON") return target[prop];
-      throw new TypeError('no server named "' + prop + '"; servers: ' + (serverNames.length ? listOf(serverNames) : "none"));
-    },
-  });
 
   globalThis.search = async function (query, options) {
     const request = stringify({ query: query === undefined ? "" : String(query), options: options === undefined ? {} : options });
@@ -169,6 +174,7 @@ export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch, cata
   };
 
   return freeze({
+    install: install,
     /** JSON text of the script's result, or undefined when it returned nothing. */
     marshal(value) {
       if (value === undefined) return undefined;

@@ -6,9 +6,9 @@ import type {
   QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import type { CodeModeLimits } from "./limits.js";
-import { PRELUDE } from "./prelude.js";
+import { replenish, takeSandbox } from "./prepared.js";
 import type { GuestCatalogue, LimitName, LogEntry, SandboxHost, ToolCallRecord } from "./types.js";
-import { reachedMemoryCap, takeEngine } from "./wasm.js";
+import { reachedMemoryCap } from "./wasm.js";
 
 const MB = 1024 * 1024;
 /** Jobs run per drain before the loop checks its clock again. */
@@ -104,7 +104,11 @@ class SandboxRun {
     if (this.stopReason !== undefined && error === undefined) error = this.stopError(this.stopReason);
     const cancelledCalls = [...this.inFlight].map(({ record }) => `${record.server}.${record.tool}`);
     this.cancelCalls.abort();
-    this.dispose();
+    // Freeing this engine and preparing the next wait until the caller has the outcome.
+    setImmediate(() => {
+      this.dispose();
+      replenish(this.limits.memoryMb);
+    });
     return {
       resultJson: error ? undefined : resultJson,
       error,
@@ -118,10 +122,11 @@ class SandboxRun {
   }
 
   private async evaluate(): Promise<{ resultJson?: string; error?: GuestError }> {
-    const engine = await takeEngine(this.limits.memoryMb);
+    const sandbox = await takeSandbox(this.limits.memoryMb);
+    const { engine, runtime, ctx, helpers } = sandbox;
     this.engine = engine;
-    const runtime = engine.newRuntime();
     this.runtime = runtime;
+    this.ctx = ctx;
     runtime.setMemoryLimit(this.limits.memoryMb * MB);
     runtime.setMaxStackSize(this.limits.stackKb * 1024);
     runtime.setInterruptHandler(() => {
@@ -132,11 +137,13 @@ class SandboxRun {
       }
       return false;
     });
-    const ctx = runtime.newContext();
-    this.ctx = ctx;
-
-    const helpers = this.installPrelude(ctx);
+    sandbox.bind({
+      call: (server, tool, args) => this.hostCall(ctx, server, tool, args),
+      log: (level, text) => this.hostLog(level, text),
+      search: (request) => this.hostSearch(ctx, request),
+    });
     try {
+      this.installCatalogue(ctx, helpers);
       const evaluated = ctx.evalCode(this.request.script, this.request.filename);
       if (evaluated.error) {
         const error = this.describe(ctx, helpers, evaluated.error);
@@ -262,28 +269,16 @@ class SandboxRun {
     return { name: "LimitError", message, stack: "" };
   }
 
-  /** Evaluates the prelude with the host functions; returns the guest helpers (marshal, describe). */
-  private installPrelude(ctx: QuickJSContext): QuickJSHandle {
-    const factory = ctx.unwrapResult(ctx.evalCode(PRELUDE, "voidmcp-prelude.js"));
-    const call = ctx.newFunction("call", (server, tool, args) =>
-      this.hostCall(ctx, ctx.getString(server), ctx.getString(tool), ctx.getString(args)),
-    );
-    const log = ctx.newFunction("log", (level, text) => {
-      this.hostLog(ctx.getString(level), ctx.getString(text));
-    });
-    const search = ctx.newFunction("search", (requestJson) =>
-      this.hostSearch(ctx, ctx.getString(requestJson)),
-    );
+  /** Defines `tools` in the guest for this run's catalogue. */
+  private installCatalogue(ctx: QuickJSContext, helpers: QuickJSHandle): void {
+    const install = ctx.getProp(helpers, "install");
     const catalogue = ctx.newString(JSON.stringify(this.request.catalogue));
-    const json = ctx.getProp(ctx.global, "JSON");
-    const parseFn = ctx.getProp(json, "parse");
-    const catalogueValue = ctx.unwrapResult(ctx.callFunction(parseFn, json, catalogue));
-    const helpers = ctx.unwrapResult(
-      ctx.callFunction(factory, ctx.undefined, call, log, search, catalogueValue),
-    );
-    for (const handle of [factory, call, log, search, catalogue, json, parseFn, catalogueValue])
-      handle.dispose();
-    return helpers;
+    try {
+      ctx.unwrapResult(ctx.callFunction(install, helpers, catalogue)).dispose();
+    } finally {
+      install.dispose();
+      catalogue.dispose();
+    }
   }
 
   private hostLog(level: string, text: string): void {

@@ -11,8 +11,7 @@ import {
 /**
  * QuickJS engines, one per run. The WebAssembly module is compiled once; each run gets a new
  * instance with its own `WebAssembly.Memory` whose maximum is the run's memory cap, so the cap is
- * a real byte limit and nothing a script does can leak into the next run. The next instance is
- * made ahead of time (instantiation costs a few ms), per memory size.
+ * a real byte limit and nothing a script does can leak into the next run.
  */
 
 type EmscriptenOptions = NonNullable<Parameters<typeof newVariant>[1]["emscriptenModule"]>;
@@ -39,7 +38,8 @@ function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
-function instantiate(memoryMb: number): Promise<QuickJSWASMModule> {
+/** A new engine (its own memory, at most `memoryMb` plus the engine's base) that nothing has used. */
+export function instantiate(memoryMb: number): Promise<QuickJSWASMModule> {
   // Small caps still get the module's minimum: QuickJS's own allocation limit (memoryMb) holds
   // them to the cap, and the WebAssembly maximum is the hard ceiling above it.
   const maximum = Math.max(MIN_PAGES, Math.ceil(((memoryMb + BASE_MEMORY_MB) * 1024 * 1024) / PAGE_BYTES));
@@ -53,26 +53,6 @@ function instantiate(memoryMb: number): Promise<QuickJSWASMModule> {
   return newQuickJSWASMModuleFromVariant(
     newVariant(variant, { wasmModule: wasmModule(), wasmMemory, log: quiet, emscriptenModule }),
   );
-}
-
-const warm = new Map<number, Promise<QuickJSWASMModule>>();
-
-/** A fresh engine with a memory cap of `memoryMb` (plus the engine's own base), never used before. */
-export function takeEngine(memoryMb: number): Promise<QuickJSWASMModule> {
-  const ready = warm.get(memoryMb) ?? instantiate(memoryMb);
-  const next = instantiate(memoryMb);
-  next.catch(() => warm.delete(memoryMb));
-  warm.set(memoryMb, next);
-  return ready;
-}
-
-/** Prepares an engine so that the first run does not pay for compiling and instantiating. */
-export function prewarm(memoryMb: number): void {
-  if (!warm.has(memoryMb)) {
-    const next = instantiate(memoryMb);
-    next.catch(() => warm.delete(memoryMb));
-    warm.set(memoryMb, next);
-  }
 }
 
 /**
