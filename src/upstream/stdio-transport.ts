@@ -10,6 +10,8 @@ import { spawnTracked, stopTree } from "./child-process.js";
 
 const STDERR_TAIL_LINES = 20;
 const STOP_GRACE_MS = 2_000;
+/** How long an exited child's stderr may take to drain before the transport closes anyway. */
+const STDERR_DRAIN_MS = 250;
 
 export interface StdioTransportOptions {
   readonly command: string;
@@ -36,6 +38,10 @@ export class StdioTransport implements Transport {
   private readonly buffer = new ReadBuffer();
   private readonly tail: string[] = [];
   private closed = false;
+  private markStderrEnded: () => void = () => {};
+  private readonly stderrEnded = new Promise<void>((resolve) => {
+    this.markStderrEnded = resolve;
+  });
   private exitDescription: string | undefined;
 
   private readonly options: StdioTransportOptions;
@@ -82,7 +88,13 @@ export class StdioTransport implements Transport {
       });
       child.once("exit", (code, signal) => {
         this.exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        this.finish();
+        // Node may report the exit before the last stderr lines are read; those lines are
+        // usually the explanation, so wait (briefly) for the stream to end first.
+        const timer = setTimeout(() => this.finish(), STDERR_DRAIN_MS);
+        this.stderrEnded.then(() => {
+          clearTimeout(timer);
+          this.finish();
+        });
       });
       child.stdout?.on("data", (chunk: Buffer) => this.receive(chunk));
       child.stdin?.on("error", (error) => this.onerror?.(error));
@@ -98,10 +110,14 @@ export class StdioTransport implements Transport {
       partial = lines.pop() ?? "";
       for (const line of lines) this.stderrLine(line);
     });
-    child.stderr?.on("end", () => {
+    const ended = () => {
       if (partial) this.stderrLine(partial);
       partial = "";
-    });
+      this.markStderrEnded();
+    };
+    child.stderr?.on("end", ended);
+    child.stderr?.on("close", ended);
+    if (!child.stderr) this.markStderrEnded();
   }
 
   private stderrLine(raw: string): void {
