@@ -58,7 +58,9 @@ describe("editRegistryFile", () => {
     });
 
     expect(result).toEqual({ created: false });
+    // The file had no version (format 0): the edit writes the current format, version first.
     const expected: RegistryDocument = {
+      version: 1,
       $schema: "https://example.com/schema.json",
       mcpServers: {
         alpha: { url: "https://a/mcp", "x-note": { keep: true } },
@@ -104,7 +106,10 @@ describe("editRegistryFile", () => {
     await symlink(target, path);
     await editRegistryFile(path, (doc) => addServerEntry(doc, "a", { command: "x" }));
     expect(await readlink(path)).toBe(target);
-    expect(JSON.parse(await readFile(target, "utf8"))).toEqual({ mcpServers: { a: { command: "x" } } });
+    expect(JSON.parse(await readFile(target, "utf8"))).toEqual({
+      version: 1,
+      mcpServers: { a: { command: "x" } },
+    });
     expect((await readdir(dir)).sort()).toEqual(["real.json", "servers.json"]);
   });
 
@@ -201,10 +206,11 @@ describe("loadRegistryDocument", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("reads the raw document, unknown keys and all, and writes nothing", async () => {
+  it("reads the raw document, unknown keys and all, in the current format, and writes nothing", async () => {
     const path = join(dir, "servers.json");
     await writeFile(path, '{"x": 1, "mcpServers": {"a": {"command": "c", "note": true}}}');
     expect(await loadRegistryDocument(path)).toEqual({
+      version: 1,
       x: 1,
       mcpServers: { a: { command: "c", note: true } },
     });

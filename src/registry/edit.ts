@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { readFile, realpath, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { VoidError } from "../core/index.js";
+import { readIfExists, replaceFileAtomically } from "./atomic-write.js";
 import { isMissingFile, registryIoError } from "./io-error.js";
 import { formatIssues, issuesFromZod } from "./issues.js";
 import { checkRegistryText } from "./parse.js";
@@ -20,19 +20,6 @@ export interface EditResult {
 
 function freshDocument(): RegistryDocument {
   return { version: REGISTRY_VERSION, mcpServers: {} };
-}
-
-async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (isMissingFile(error)) return undefined;
-    throw error;
-  }
-}
-
-function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : a.equals(b);
 }
 
 /**
@@ -81,34 +68,16 @@ export async function editRegistryFile(
     });
   }
 
-  const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    if (created) await mkdir(dir, { recursive: true, mode: NEW_DIR_MODE });
-    const handle = await open(temp, "wx", mode);
-    try {
-      await handle.writeFile(text, "utf8");
-      // The umask may have narrowed the mode given to open.
-      await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (!sameBytes(await readIfExists(target), original)) {
-      throw new VoidError(
-        "conflict",
-        `${requested} changed on disk while it was being edited; nothing was written`,
-        {
-          hint: "run the command again",
-        },
-      );
-    }
-    await rename(temp, target);
+    await replaceFileAtomically(target, text, {
+      original,
+      mode,
+      label: requested,
+      ...(created ? { dirMode: NEW_DIR_MODE } : {}),
+    });
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => {});
     throw error instanceof VoidError ? error : registryIoError("write", requested, error);
   }
-  await syncDirectory(dir);
   return { created };
 }
 
@@ -140,19 +109,5 @@ function readDocument(bytes: Buffer, path: string): RegistryDocument | undefined
       });
     }
     throw error;
-  }
-}
-
-/** Makes the rename durable; best effort, since not every platform can fsync a directory. */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Durability of the rename is a bonus; the file itself was fsynced.
   }
 }

@@ -118,6 +118,7 @@ describe("parseClientConfig: client shapes", () => {
         entries: [
           {
             name: "filesystem",
+            origin: { path: ["mcpServers"], key: "filesystem" },
             entry: {
               command: "npx",
               args: [
@@ -130,6 +131,7 @@ describe("parseClientConfig: client shapes", () => {
           },
           {
             name: "brave-search",
+            origin: { path: ["mcpServers"], key: "brave search" },
             renamedFrom: "brave search",
             entry: {
               command: "npx",
@@ -148,6 +150,7 @@ describe("parseClientConfig: client shapes", () => {
         entries: [
           {
             name: "postgres",
+            origin: { path: ["mcpServers"], key: "postgres" },
             entry: {
               command: "docker",
               args: ["run", "-i", "--rm", "mcp/postgres", "postgresql://host.docker.internal/db"],
@@ -155,6 +158,7 @@ describe("parseClientConfig: client shapes", () => {
           },
           {
             name: "linear",
+            origin: { path: ["mcpServers"], key: "linear" },
             entry: {
               url: "https://mcp.linear.app/mcp",
               headers: { Authorization: "Bearer ${LINEAR_TOKEN}" },
@@ -169,9 +173,14 @@ describe("parseClientConfig: client shapes", () => {
       CLAUDE_CODE,
       {
         entries: [
-          { name: "sentry", entry: { type: "http", url: "https://mcp.sentry.dev/mcp" } },
+          {
+            name: "sentry",
+            origin: { path: ["mcpServers"], key: "sentry" },
+            entry: { type: "http", url: "https://mcp.sentry.dev/mcp" },
+          },
           {
             name: "memory",
+            origin: { path: ["mcpServers"], key: "memory" },
             entry: {
               type: "stdio",
               command: "npx",
@@ -181,6 +190,7 @@ describe("parseClientConfig: client shapes", () => {
           },
           {
             name: "db",
+            origin: { path: ["projects", "/home/me/app", "mcpServers"], key: "db" },
             entry: {
               type: "stdio",
               command: "node",
@@ -188,7 +198,11 @@ describe("parseClientConfig: client shapes", () => {
               env: { DB_URL: "postgres://localhost/app" },
             },
           },
-          { name: "playwright", entry: { type: "stdio", command: "npx", args: ["@playwright/mcp@latest"] } },
+          {
+            name: "playwright",
+            origin: { path: ["projects", "/home/me/web", "mcpServers"], key: "playwright" },
+            entry: { type: "stdio", command: "npx", args: ["@playwright/mcp@latest"] },
+          },
         ],
         skipped: [
           {
@@ -206,6 +220,7 @@ describe("parseClientConfig: client shapes", () => {
         entries: [
           {
             name: "Perplexity",
+            origin: { path: ["servers"], key: "Perplexity" },
             entry: {
               type: "stdio",
               command: "npx",
@@ -214,8 +229,16 @@ describe("parseClientConfig: client shapes", () => {
               envFile: "${workspaceFolder}/.env",
             },
           },
-          { name: "github", entry: { type: "http", url: "https://api.githubcopilot.com/mcp/" } },
-          { name: "legacy", entry: { type: "sse", url: "http://localhost:3001/sse" } },
+          {
+            name: "github",
+            origin: { path: ["servers"], key: "github" },
+            entry: { type: "http", url: "https://api.githubcopilot.com/mcp/" },
+          },
+          {
+            name: "legacy",
+            origin: { path: ["servers"], key: "legacy" },
+            entry: { type: "sse", url: "http://localhost:3001/sse" },
+          },
         ],
         skipped: [],
       },
@@ -223,7 +246,16 @@ describe("parseClientConfig: client shapes", () => {
     [
       "VS Code settings.json",
       VSCODE_SETTINGS,
-      { entries: [{ name: "fetch", entry: { command: "uvx", args: ["mcp-server-fetch"] } }], skipped: [] },
+      {
+        entries: [
+          {
+            name: "fetch",
+            origin: { path: ["mcp", "servers"], key: "fetch" },
+            entry: { command: "uvx", args: ["mcp-server-fetch"] },
+          },
+        ],
+        skipped: [],
+      },
     ],
     [
       "Windsurf (serverUrl)",
@@ -232,9 +264,14 @@ describe("parseClientConfig: client shapes", () => {
         entries: [
           {
             name: "figma",
+            origin: { path: ["mcpServers"], key: "figma" },
             entry: { url: "https://mcp.figma.com/mcp", headers: { "X-Figma-Token": "${FIGMA_TOKEN}" } },
           },
-          { name: "git", entry: { command: "uvx", args: ["mcp-server-git"], disabled: true } },
+          {
+            name: "git",
+            origin: { path: ["mcpServers"], key: "git" },
+            entry: { command: "uvx", args: ["mcp-server-git"], disabled: true },
+          },
         ],
         skipped: [],
       },
@@ -246,6 +283,7 @@ describe("parseClientConfig: client shapes", () => {
         entries: [
           {
             name: "stripe",
+            origin: { path: ["mcpServers"], key: "stripe" },
             entry: {
               url: "https://mcp.stripe.com",
               type: "http",
@@ -253,9 +291,14 @@ describe("parseClientConfig: client shapes", () => {
               timeout: 5000,
             },
           },
-          { name: "events", entry: { url: "http://localhost:8080/sse" } },
+          {
+            name: "events",
+            origin: { path: ["mcpServers"], key: "events" },
+            entry: { url: "http://localhost:8080/sse" },
+          },
           {
             name: "py",
+            origin: { path: ["mcpServers"], key: "py" },
             entry: {
               command: "python",
               args: ["-m", "my_server"],
@@ -275,10 +318,12 @@ describe("parseClientConfig: client shapes", () => {
         entries: [
           {
             name: "weather",
+            origin: { path: ["mcpServers"], key: "weather" },
             entry: { type: "http", url: "https://weather.example.com/mcp", disabled: false, autoApprove: [] },
           },
           {
             name: "time",
+            origin: { path: ["mcpServers"], key: "time" },
             entry: {
               command: "uvx",
               args: ["mcp-server-time"],
@@ -321,8 +366,13 @@ describe("parseClientConfig: entries that are skipped or renamed", () => {
   it("reports each with a reason and keeps the good ones", () => {
     expect(parseClientConfig(text, "/x.json")).toEqual({
       entries: [
-        { name: "My-Server", renamedFrom: "My Server", entry: { command: "one" } },
-        { name: "ok", entry: { command: "x" } },
+        {
+          name: "My-Server",
+          renamedFrom: "My Server",
+          origin: { path: ["mcpServers"], key: "My Server" },
+          entry: { command: "one" },
+        },
+        { name: "ok", origin: { path: ["mcpServers"], key: "ok" }, entry: { command: "x" } },
       ],
       skipped: [
         {
@@ -353,7 +403,9 @@ describe("parseClientConfig: entries that are skipped or renamed", () => {
       '{"mcpServers": {"a": {"command": "1"}}, "servers": {"a": {"command": "2"}}}',
       "/x.json",
     );
-    expect(config.entries).toEqual([{ name: "a", entry: { command: "1" } }]);
+    expect(config.entries).toEqual([
+      { name: "a", origin: { path: ["mcpServers"], key: "a" }, entry: { command: "1" } },
+    ]);
     expect(config.skipped).toEqual([
       { name: "a", reason: 'duplicate: a server named "a" was already taken from mcpServers' },
     ]);
@@ -364,7 +416,9 @@ describe("parseClientConfig: entries that are skipped or renamed", () => {
       '{"mcpServers": {"g": {"url": "http://h/sse", "httpUrl": "http://h/mcp"}}}',
       "/x.json",
     );
-    expect(config.entries).toEqual([{ name: "g", entry: { url: "http://h/mcp", type: "http" } }]);
+    expect(config.entries).toEqual([
+      { name: "g", origin: { path: ["mcpServers"], key: "g" }, entry: { url: "http://h/mcp", type: "http" } },
+    ]);
   });
 
   it("returns nothing for a Claude Code file without servers", () => {
@@ -497,6 +551,73 @@ describe("mergeEntries", () => {
       replaced: [],
       identical: [],
       conflicts: [],
+    });
+  });
+});
+
+describe("parseClientConfig: Windows configs and voidmcp's own entry", () => {
+  const text = String.raw`{
+  "mcpServers": {
+    "local": { "command": "C:\\Program Files\\nodejs\\node.exe", "args": ["C:\\Users\\me\\server.js"], "cwd": "C:\\Users\\me" },
+    "memory": { "command": "cmd", "args": ["/c", "npx", "-y", "@modelcontextprotocol/server-memory"] },
+    "upper": { "command": "CMD.EXE", "args": ["/C", "uvx", "mcp-server-time"] },
+    "just-cmd": { "command": "cmd", "args": ["/c"] },
+    "voidmcp": { "command": "/usr/bin/node", "args": ["/opt/tools/main.js", "serve"] },
+    "gateway": { "command": "/home/me/bin/voidmcp-linux-x64", "args": ["serve", "--config", "/x.json"] },
+    "npm-gateway": { "command": "node", "args": ["/usr/lib/node_modules/voidmcp/dist/bundle/voidmcp.mjs", "serve"] },
+    "not-serving": { "command": "voidmcp", "args": ["list"] }
+  }
+}`;
+  const origin = (key: string) => ({ path: ["mcpServers"], key });
+
+  it("keeps Windows paths verbatim and, off Windows, takes the command out of cmd /c", () => {
+    const config = parseClientConfig(text, "/x.json", { platform: "linux" });
+    expect(config.entries).toEqual([
+      {
+        name: "local",
+        origin: origin("local"),
+        entry: {
+          command: "C:\\Program Files\\nodejs\\node.exe",
+          args: ["C:\\Users\\me\\server.js"],
+          cwd: "C:\\Users\\me",
+        },
+      },
+      {
+        name: "memory",
+        origin: origin("memory"),
+        entry: { command: "npx", args: ["-y", "@modelcontextprotocol/server-memory"] },
+        note: '"cmd /c npx" became "npx" (cmd exists only on Windows)',
+      },
+      {
+        name: "upper",
+        origin: origin("upper"),
+        entry: { command: "uvx", args: ["mcp-server-time"] },
+        note: '"CMD.EXE /c uvx" became "uvx" (cmd exists only on Windows)',
+      },
+      { name: "just-cmd", origin: origin("just-cmd"), entry: { command: "cmd", args: ["/c"] } },
+      { name: "not-serving", origin: origin("not-serving"), entry: { command: "voidmcp", args: ["list"] } },
+    ]);
+    const itself = "this is voidmcp itself; registering it would make voidmcp start itself";
+    expect(config.skipped).toEqual([
+      { name: "voidmcp", reason: itself },
+      { name: "gateway", reason: itself },
+      { name: "npm-gateway", reason: itself },
+    ]);
+  });
+
+  it("keeps cmd /c on Windows", () => {
+    const config = parseClientConfig(text, "/x.json", { platform: "win32" });
+    expect(config.entries.find((e) => e.name === "memory")).toEqual({
+      name: "memory",
+      origin: origin("memory"),
+      entry: { command: "cmd", args: ["/c", "npx", "-y", "@modelcontextprotocol/server-memory"] },
+    });
+  });
+
+  it("with allowNoServers, a file without any server list has none", () => {
+    expect(parseClientConfig('{"theme": "dark"}', "/x.json", { allowNoServers: true })).toEqual({
+      entries: [],
+      skipped: [],
     });
   });
 });

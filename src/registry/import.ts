@@ -9,12 +9,21 @@ import { parseJsonText } from "./parse-json.js";
 import { type RawServerEntry, type RegistryDocument, serverEntrySchema } from "./schema.js";
 import { sanitiseServerName } from "./server-name.js";
 
+/** Where an imported server is in the client's file: the key `key` of the object at `path`. */
+export interface ServerOrigin {
+  readonly path: readonly string[];
+  readonly key: string;
+}
+
 export interface ImportedEntry {
   /** A valid server name. */
   readonly name: string;
   readonly entry: RawServerEntry;
+  readonly origin: ServerOrigin;
   /** The name in the client's file, when it had to be changed to be valid. */
   readonly renamedFrom?: string;
+  /** What was changed on the way in, when something was (for example a `cmd /c` wrapper). */
+  readonly note?: string;
 }
 
 export interface SkippedEntry {
@@ -35,16 +44,24 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-interface Source {
-  readonly path: JsonPath;
+/** One object of named servers in a client's file. */
+export interface ServerSource {
+  readonly path: readonly string[];
   readonly servers: unknown;
+}
+
+export interface ImportOptions {
+  /** The platform the servers will run on; decides what happens to `cmd /c` wrappers. */
+  readonly platform?: NodeJS.Platform;
+  /** A file without any server list has no servers, instead of being an error. */
+  readonly allowNoServers?: boolean;
 }
 
 const CLIENTS = "Claude Desktop, Claude Code, Cursor, VS Code, Windsurf or Gemini CLI";
 
 /** Where the servers sit in each client's file, in the order they are read. */
-function findSources(root: JsonObject): Source[] {
-  const sources: Source[] = [];
+function findSources(root: JsonObject): ServerSource[] {
+  const sources: ServerSource[] = [];
   // Claude Desktop, Claude Code (user scope), Cursor, Windsurf, Gemini CLI, Cline.
   if ("mcpServers" in root) sources.push({ path: ["mcpServers"], servers: root.mcpServers });
   // VS Code: .vscode/mcp.json, and the "mcp" section of settings.json.
@@ -82,7 +99,10 @@ const TYPE_ALIASES: Readonly<Record<string, string>> = { streamableHttp: "http",
  * (preferred over `url`, as Gemini does) becomes `url` with `type: "http"`; Windsurf's `serverUrl`
  * becomes `url`; Gemini's includeTools/excludeTools become tools.allow/deny.
  */
-function convertEntry(raw: unknown): { entry: RawServerEntry } | { reason: string } {
+function convertEntry(
+  raw: unknown,
+  platform: NodeJS.Platform,
+): { entry: RawServerEntry; note?: string } | { reason: string } {
   if (!isObject(raw)) return { reason: `expected an object describing the server, got ${kindOf(raw)}` };
   const urlKey = URL_KEYS.find((key) => key in raw);
   const toolKeys = "tools" in raw ? [] : ["includeTools", "excludeTools"].filter((key) => key in raw);
@@ -111,7 +131,46 @@ function convertEntry(raw: unknown): { entry: RawServerEntry } | { reason: strin
   if (!checked.success) {
     return { reason: describeIssues(issuesFromZod(checked.error)) };
   }
-  return { entry: out as RawServerEntry };
+  const unwrapped = platform === "win32" ? undefined : unwrapCmd(out as RawServerEntry);
+  return unwrapped ?? { entry: out as RawServerEntry };
+}
+
+/**
+ * Whether an entry is voidmcp's own gateway, as `voidmcp init` writes it (under the name
+ * "voidmcp") or as a user might (`voidmcp serve`, `node …/voidmcp/… serve`, a voidmcp binary).
+ */
+function isGatewayEntry(name: string, entry: RawServerEntry): boolean {
+  const args = entry.args ?? [];
+  if (entry.command === undefined || !args.includes("serve")) return false;
+  if (name === "voidmcp") return true;
+  return [entry.command, args[0] ?? ""].some((part) =>
+    /(^|[\\/])voidmcp([-.][\w.-]*)?$|[\\/]voidmcp[\\/]/i.test(part),
+  );
+}
+
+const CMD = /^cmd(\.exe)?$/i;
+
+/**
+ * Off Windows, `cmd /c <command> <args...>` (how Windows configs start npx and other .cmd
+ * scripts) cannot run; the command it wraps is taken instead, with a note. On Windows the
+ * wrapper is kept, since that is how such a command starts there.
+ */
+function unwrapCmd(entry: RawServerEntry): { entry: RawServerEntry; note: string } | undefined {
+  const args = entry.args ?? [];
+  const inner = args[1];
+  if (entry.command === undefined || !CMD.test(entry.command) || !/^\/c$/i.test(args[0] ?? "") || !inner) {
+    return undefined;
+  }
+  const out: RawServerEntry = {};
+  for (const [key, value] of Object.entries(entry)) {
+    if (key === "command") out.command = inner;
+    else if (key === "args") out.args = args.slice(2);
+    else out[key] = value;
+  }
+  return {
+    entry: out,
+    note: `"${entry.command} /c ${inner}" became "${inner}" (cmd exists only on Windows)`,
+  };
 }
 
 /**
@@ -127,7 +186,7 @@ function convertEntry(raw: unknown): { entry: RawServerEntry } | { reason: strin
  *
  * Throws VoidError("registry_invalid") when the text is not JSON, or holds no server list at all.
  */
-export function parseClientConfig(text: string, path: string): ClientConfig {
+export function parseClientConfig(text: string, path: string, options: ImportOptions = {}): ClientConfig {
   const hint = `expected the MCP config of ${CLIENTS}`;
   const root = parseJsonText(stripJsonComments(text), path, hint);
   if (!isObject(root)) {
@@ -140,23 +199,40 @@ export function parseClientConfig(text: string, path: string): ClientConfig {
     );
   }
   const sources = findSources(root);
-  if (sources.length === 0 && !isObject(root.projects)) {
+  if (sources.length === 0 && !isObject(root.projects) && options.allowNoServers !== true) {
     throw new VoidError("registry_invalid", `${path}: found no "mcpServers" or "servers" object`, { hint });
   }
+  return collectEntries(sources, {
+    ...options,
+    notAnObject: (source) => {
+      const { line, column } = lineColumnAt(text, locateJsonPath(stripJsonComments(text), source.path));
+      return new VoidError(
+        "registry_invalid",
+        `${path}:${line}:${column}: ${formatJsonPath(source.path)}: expected an object of named servers, got ${kindOf(source.servers)}`,
+        { hint },
+      );
+    },
+  });
+}
 
+export interface CollectOptions extends ImportOptions {
+  /** The error for a source whose servers are not an object. */
+  readonly notAnObject: (source: ServerSource) => VoidError;
+}
+
+/**
+ * Pure: the servers of every source, in order, as registry entries (the common part of reading
+ * any client's file; see parseClientConfig for the rules). Entries must already be in the
+ * `mcpServers` shape, apart from the client spellings convertEntry knows.
+ */
+export function collectEntries(sources: readonly ServerSource[], options: CollectOptions): ClientConfig {
+  const platform = options.platform ?? process.platform;
   const entries: ImportedEntry[] = [];
   const skipped: SkippedEntry[] = [];
   const firstSeenIn = new Map<string, JsonPath>();
   for (const source of sources) {
     const label = formatJsonPath(source.path);
-    if (!isObject(source.servers)) {
-      const { line, column } = lineColumnAt(text, locateJsonPath(stripJsonComments(text), source.path));
-      throw new VoidError(
-        "registry_invalid",
-        `${path}:${line}:${column}: ${label}: expected an object of named servers, got ${kindOf(source.servers)}`,
-        { hint },
-      );
-    }
+    if (!isObject(source.servers)) throw options.notAnObject(source);
     // Servers of a project are marked as such, so the user can tell them from user-wide ones.
     const where = source.path[0] === "projects" ? ` (in ${label})` : "";
     for (const [original, raw] of Object.entries(source.servers)) {
@@ -173,17 +249,27 @@ export function parseClientConfig(text: string, path: string): ClientConfig {
         });
         continue;
       }
-      const converted = convertEntry(raw);
+      const converted = convertEntry(raw, platform);
       if ("reason" in converted) {
         skipped.push({ name: original, reason: `${converted.reason}${where}` });
         continue;
       }
+      if (isGatewayEntry(name, converted.entry)) {
+        skipped.push({
+          name: original,
+          reason: `this is voidmcp itself; registering it would make voidmcp start itself${where}`,
+        });
+        continue;
+      }
       firstSeenIn.set(name, source.path);
-      entries.push(
-        name === original
-          ? { name, entry: converted.entry }
-          : { name, entry: converted.entry, renamedFrom: original },
-      );
+      const origin: ServerOrigin = { path: source.path, key: original };
+      entries.push({
+        name,
+        entry: converted.entry,
+        origin,
+        ...(name === original ? {} : { renamedFrom: original }),
+        ...(converted.note === undefined ? {} : { note: converted.note }),
+      });
     }
   }
   return { entries, skipped };

@@ -19,12 +19,22 @@ const REASONS: Readonly<Record<string, string>> = {
   ELOOP: "too many symbolic links",
 };
 
-/** A registry_io error for `verb`ing `path`, giving the OS reason and what to do. */
-export function registryIoError(verb: "read" | "write", path: string, error: unknown): VoidError {
+/** The OS reason of a failed file operation in words, with its code: "permission denied (EACCES)". */
+export function ioReason(error: unknown): string {
   const code = errnoCode(error);
   const reason =
     (code !== undefined ? REASONS[code] : undefined) ??
     (error instanceof Error ? error.message : String(error));
+  return `${reason}${code ? ` (${code})` : ""}`;
+}
+
+export function ioErrorCode(error: unknown): string | undefined {
+  return errnoCode(error);
+}
+
+/** A registry_io error for `verb`ing `path`, giving the OS reason and what to do. */
+export function registryIoError(verb: "read" | "write", path: string, error: unknown): VoidError {
+  const code = errnoCode(error);
   let hint: string;
   switch (code) {
     case "EACCES":
@@ -41,12 +51,8 @@ export function registryIoError(verb: "read" | "write", path: string, error: unk
           ? `check that ${path} is a readable file, or pass another one with --config`
           : `check that the directory of ${path} is writable`;
   }
-  return new VoidError(
-    "registry_io",
-    `cannot ${verb} registry ${path}: ${reason}${code ? ` (${code})` : ""}`,
-    {
-      hint,
-      cause: error,
-    },
-  );
+  return new VoidError("registry_io", `cannot ${verb} registry ${path}: ${ioReason(error)}`, {
+    hint,
+    cause: error,
+  });
 }

@@ -21,7 +21,14 @@ describe("loadRegistry", () => {
       path,
       exists: false,
       version: 1,
-      settings: { expose: "auto", firstListWaitMs: 5000, callTimeoutMs: 60000, codeMode: {} },
+      settings: {
+        expose: "auto",
+        firstListWaitMs: 5000,
+        callTimeoutMs: 60000,
+        restart: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30000 },
+        healthCheckMs: 30000,
+        codeMode: {},
+      },
       servers: [],
     });
   });

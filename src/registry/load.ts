@@ -17,13 +17,20 @@ export function emptyRegistry(path: string, exists = false): Registry {
  * VoidError("registry_invalid") when it is not a valid registry.
  */
 export async function loadRegistry(path: string): Promise<Registry> {
+  return (await loadRegistryWithText(path)).registry;
+}
+
+/** loadRegistry, plus the text it was parsed from (undefined for a missing file): what a watcher compares against. */
+export async function loadRegistryWithText(
+  path: string,
+): Promise<{ registry: Registry; text: string | undefined }> {
   const absolute = resolve(path);
   let text: string;
   try {
     text = await readFile(absolute, "utf8");
   } catch (error) {
-    if (isMissingFile(error)) return emptyRegistry(absolute);
+    if (isMissingFile(error)) return { registry: emptyRegistry(absolute), text: undefined };
     throw registryIoError("read", absolute, error);
   }
-  return parseRegistryText(text, absolute);
+  return { registry: parseRegistryText(text, absolute), text };
 }

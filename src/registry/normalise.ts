@@ -2,6 +2,9 @@ import type { ParsedServerEntry, RegistryFile } from "./schema.js";
 import {
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_FIRST_LIST_WAIT_MS,
+  DEFAULT_HEALTH_CHECK_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_RESTART_POLICY,
   type GatewaySettings,
   REGISTRY_VERSION,
   type Registry,
@@ -19,6 +22,8 @@ export function normaliseRegistry(file: RegistryFile, path: string, exists: bool
     expose: file.expose ?? "auto",
     firstListWaitMs: file.firstListWaitMs ?? DEFAULT_FIRST_LIST_WAIT_MS,
     callTimeoutMs: file.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    restart: { ...DEFAULT_RESTART_POLICY, ...definedOnly(file.restart ?? {}) },
+    healthCheckMs: file.healthCheckMs ?? DEFAULT_HEALTH_CHECK_MS,
     codeMode: file.codeMode ?? {},
   };
   const servers = Object.entries(file.mcpServers ?? {}).map(([name, entry]) =>
@@ -34,6 +39,8 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
     prefix: entry.prefix ?? name,
     timeoutMs: entry.timeoutMs ?? defaultTimeoutMs,
     tools: toolFilter(entry.tools),
+    lazy: entry.lazy ?? false,
+    idleTimeoutMs: entry.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
   };
   // The schema guarantees exactly one of command and url.
   if (entry.url !== undefined) {
@@ -59,4 +66,8 @@ function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {
   if (tools?.allow !== undefined) filter.allow = [...tools.allow];
   if (tools?.deny !== undefined) filter.deny = [...tools.deny];
   return filter;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseRegistryText } from "./parse.js";
 import { voidErrorOf } from "./test-helpers.js";
 import type { Registry } from "./types.js";
+import { DEFAULT_RESTART_POLICY } from "./types.js";
 
 const FILE = "/home/me/.config/voidmcp/servers.json";
 
@@ -25,7 +26,14 @@ const EMPTY: Registry = {
   path: FILE,
   exists: true,
   version: 1,
-  settings: { expose: "auto", firstListWaitMs: 5000, callTimeoutMs: 60000, codeMode: {} },
+  settings: {
+    expose: "auto",
+    firstListWaitMs: 5000,
+    callTimeoutMs: 60000,
+    restart: DEFAULT_RESTART_POLICY,
+    healthCheckMs: 30000,
+    codeMode: {},
+  },
   servers: [],
 };
 
@@ -39,6 +47,8 @@ describe("parseRegistryText: valid files", () => {
         expose: "auto",
         firstListWaitMs: 5000,
         callTimeoutMs: 60000,
+        restart: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30000 },
+        healthCheckMs: 30000,
         codeMode: { timeoutMs: 30000, memoryMb: 64, maxToolCalls: 200, maxOutputBytes: 100000 },
       },
       servers: [
@@ -48,6 +58,8 @@ describe("parseRegistryText: valid files", () => {
           prefix: "github",
           timeoutMs: 60000,
           tools: {},
+          lazy: false,
+          idleTimeoutMs: 300000,
           transport: "http",
           url: "https://example.com/mcp",
           headers: { Authorization: "Bearer ${GITHUB_TOKEN}" },
@@ -58,6 +70,8 @@ describe("parseRegistryText: valid files", () => {
           prefix: "files",
           timeoutMs: 60000,
           tools: { deny: ["write_file"] },
+          lazy: false,
+          idleTimeoutMs: 300000,
           transport: "stdio",
           command: "npx",
           args: ["-y", "@modelcontextprotocol/server-filesystem", "/home/me/src"],
@@ -70,6 +84,8 @@ describe("parseRegistryText: valid files", () => {
           prefix: "",
           timeoutMs: 60000,
           tools: {},
+          lazy: false,
+          idleTimeoutMs: 300000,
           transport: "stdio",
           command: "node",
           args: ["server.js"],
@@ -92,13 +108,15 @@ describe("parseRegistryText: valid files", () => {
 
   it("reads gateway settings", () => {
     const registry = parseRegistryText(
-      '{"expose": "code", "firstListWaitMs": 0, "callTimeoutMs": 1500, "mcpServers": {"a": {"command": "x"}}}',
+      '{"expose": "code", "firstListWaitMs": 0, "callTimeoutMs": 1500, "restart": {"maxAttempts": 2}, "healthCheckMs": 0, "mcpServers": {"a": {"command": "x"}}}',
       FILE,
     );
     expect(registry.settings).toEqual({
       expose: "code",
       firstListWaitMs: 0,
       callTimeoutMs: 1500,
+      restart: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 30000 },
+      healthCheckMs: 0,
       codeMode: {},
     });
     // A server without timeoutMs takes the gateway's callTimeoutMs.
@@ -236,8 +254,8 @@ describe("parseRegistryText: schema errors", () => {
     ["a top-level array", "[]", `${FILE}:1:1: expected a JSON object at the top level, got array`],
     ["a string at the top level", '"x"', `${FILE}:1:1: expected a JSON object at the top level, got string`],
     [
-      "version 2",
-      '{"version": 2}',
+      "version not a whole number (a newer one is migrate.test.ts's case)",
+      '{"version": 1.5}',
       `${FILE}:1:13: version: expected 1 (the only version this voidmcp reads)`,
     ],
     [
@@ -415,7 +433,7 @@ describe("parseRegistryText: schema errors", () => {
         '    "a b": {"command": "x"},',
         '    "c": {}',
         "  },",
-        '  "version": 3',
+        '  "version": "1"',
         "}",
       ].join("\n"),
       [

@@ -32,6 +32,9 @@ export interface RawServerEntry {
   tools?: { allow?: string[]; deny?: string[] };
   prefix?: string;
   timeoutMs?: number;
+  /** Stop the server after `idleTimeoutMs` without calls; start it again on the next call. */
+  lazy?: boolean;
+  idleTimeoutMs?: number;
   [key: string]: unknown;
 }
 
@@ -149,6 +152,8 @@ const entryFields = z.looseObject(
     tools: toolFilterSchema.optional(),
     prefix: prefixSchema.optional(),
     timeoutMs: timeoutMs.optional(),
+    lazy: z.boolean({ error: expected("true or false") }).optional(),
+    idleTimeoutMs: timeoutMs.optional(),
   },
   { error: expected("an object describing the server") },
 );
@@ -170,6 +175,30 @@ export const registryFileSchema = z.looseObject(
       .max(MAX_TIMEOUT_MS, { error: `expected at most ${MAX_TIMEOUT_MS} milliseconds` })
       .optional(),
     callTimeoutMs: timeoutMs.optional(),
+    restart: z
+      .strictObject(
+        {
+          maxAttempts: z
+            .int({ error: expected("a whole number") })
+            .min(0)
+            .max(100)
+            .optional(),
+          baseDelayMs: timeoutMs.optional(),
+          maxDelayMs: timeoutMs.optional(),
+        },
+        {
+          error: (issue) =>
+            issue.code === "unrecognized_keys"
+              ? "restart takes only maxAttempts, baseDelayMs and maxDelayMs"
+              : expected("an object")(issue),
+        },
+      )
+      .optional(),
+    healthCheckMs: z
+      .int({ error: expected("a whole number of milliseconds") })
+      .nonnegative({ error: "expected zero (off) or a positive number of milliseconds" })
+      .max(MAX_TIMEOUT_MS, { error: `expected at most ${MAX_TIMEOUT_MS} milliseconds` })
+      .optional(),
     mcpServers: z
       .record(serverNameSchema, serverEntrySchema, { error: expected("an object of named servers") })
       .optional(),

@@ -21,6 +21,12 @@ interface ServerSpecBase {
   /** Per-call timeout for this server's tool calls. */
   readonly timeoutMs: number;
   readonly tools: ToolFilter;
+  /**
+   * A lazy server is started once to learn what it offers, stopped after `idleTimeoutMs`
+   * without calls (its listing stays in the catalogue), and started again by the next call.
+   */
+  readonly lazy: boolean;
+  readonly idleTimeoutMs: number;
 }
 
 export interface StdioServerSpec extends ServerSpecBase {
@@ -47,8 +53,20 @@ export interface GatewaySettings {
   readonly firstListWaitMs: number;
   /** Default per-call timeout when a server sets none. */
   readonly callTimeoutMs: number;
+  /** How servers that stop unexpectedly are restarted. */
+  readonly restart: RestartPolicy;
+  /** How often a ready server is pinged to detect a hang; 0 turns it off. */
+  readonly healthCheckMs: number;
   /** Gateway-wide Code Mode settings, kept as written; the codemode layer parses them. */
   readonly codeMode: Readonly<Record<string, unknown>>;
+}
+
+export interface RestartPolicy {
+  /** Consecutive quick failures before a server is marked failed and left alone. */
+  readonly maxAttempts: number;
+  /** Delay before the first retry; doubled for each further one (with jitter), up to maxDelayMs. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
 }
 
 export interface Registry {
@@ -62,5 +80,8 @@ export interface Registry {
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_HEALTH_CHECK_MS = 30_000;
 export const DEFAULT_FIRST_LIST_WAIT_MS = 5_000;
 export const REGISTRY_VERSION = 1;
