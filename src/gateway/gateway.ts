@@ -7,7 +7,7 @@ import {
 } from "../codemode/index.js";
 import { describeError, type Logger, VoidError } from "../core/index.js";
 import type { GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
-import type { Registry, ServerSpec } from "../registry/index.js";
+import { diffServers, type Registry, type ServerDiff, type ServerSpec } from "../registry/index.js";
 import {
   buildCatalogue,
   type CallToolResult,
@@ -18,6 +18,7 @@ import {
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
+  type SupervisorOptions,
   type Tool,
   UpstreamPool,
   type UpstreamStatus,
@@ -48,6 +49,11 @@ export interface GatewayOptions {
   readonly connectTimeoutMs?: number;
   /** Why the registry file could not be used, when the gateway runs without it. */
   readonly registryError?: string;
+  /**
+   * Restart servers that stop, ping ready ones, stop idle lazy ones: what a long-running
+   * `serve` wants. One-shot commands leave it off and report the first failure as it is.
+   */
+  readonly heal?: boolean;
 }
 
 export interface ServerReport extends UpstreamStatus {
@@ -72,9 +78,11 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 export class Gateway implements GatewayBackend {
   readonly info: Implementation;
   readonly pool: UpstreamPool;
-  private readonly registry: Registry;
-  private readonly registryError: string | undefined;
-  private readonly limits: CodeModeLimits;
+  private registry: Registry;
+  /** Why the registry file could not be (re)loaded; the registry in use is the last good one. */
+  private registryError: string | undefined;
+  private limits: CodeModeLimits;
+  private readonly heal: boolean;
   private readonly log: Logger;
   private current: Catalogue = buildCatalogue([], META_TOOL_NAMES);
   private firstListDone = false;
@@ -82,25 +90,58 @@ export class Gateway implements GatewayBackend {
 
   constructor(options: GatewayOptions) {
     this.registry = options.registry;
-    let limits = DEFAULT_LIMITS;
-    let settingsError: string | undefined;
-    try {
-      limits = parseLimits(options.registry.settings.codeMode);
-    } catch (error) {
-      settingsError = `${options.registry.path}: ${describeError(error)}; using the default Code Mode limits`;
-      options.log.error(settingsError);
-    }
-    this.limits = limits;
-    this.registryError = options.registryError ?? settingsError;
     this.log = options.log;
+    this.heal = options.heal ?? false;
+    const { limits, error } = limitsOf(options.registry, options.log);
+    this.limits = limits;
+    this.registryError = options.registryError ?? error;
     this.info = { name: "voidmcp", version: options.version };
     this.pool = new UpstreamPool({
       log: options.log,
       env: options.env ?? process.env,
       clientInfo: { name: "voidmcp", version: options.version },
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      supervision: this.supervision(options.registry),
     });
     this.pool.onChange(() => this.rebuild());
+  }
+
+  private supervision(registry: Registry): SupervisorOptions {
+    return {
+      heal: this.heal,
+      restart: registry.settings.restart,
+      healthCheckMs: registry.settings.healthCheckMs,
+    };
+  }
+
+  /**
+   * Hot reload: makes `next` the live registry, touching only what changed. Added servers
+   * start, removed ones stop (with their processes), changed ones restart, the rest and their
+   * sessions are left alone. Clients hear about the new catalogue through list_changed.
+   */
+  applyRegistry(next: Registry): ServerDiff {
+    const diff = diffServers(this.registry.servers, next.servers);
+    const { limits, error } = limitsOf(next, this.log);
+    this.registry = next;
+    this.limits = limits;
+    this.registryError = error;
+    this.pool.setSupervision(this.supervision(next));
+    for (const spec of diff.removed) void this.pool.remove(spec.name);
+    for (const spec of [...diff.changed, ...diff.added]) this.pool.add(spec);
+    const parts = [
+      diff.added.length > 0 ? `started ${diff.added.map((s) => s.name).join(", ")}` : "",
+      diff.removed.length > 0 ? `stopped ${diff.removed.map((s) => s.name).join(", ")}` : "",
+      diff.changed.length > 0 ? `restarted ${diff.changed.map((s) => s.name).join(", ")}` : "",
+    ].filter((p) => p !== "");
+    this.log.info(`registry reloaded: ${parts.length > 0 ? parts.join("; ") : "no server changed"}`);
+    this.rebuild();
+    return diff;
+  }
+
+  /** An edit of the registry file that cannot be used: the live registry stays; the problem is shown. */
+  registryProblem(message: string | undefined): void {
+    if (message !== undefined && message !== this.registryError) this.log.error(message);
+    this.registryError = message;
   }
 
   get instructions(): string {
@@ -125,9 +166,10 @@ export class Gateway implements GatewayBackend {
     return this.pool.whenSettled(timeoutMs);
   }
 
-  async close(): Promise<void> {
+  /** Stops every upstream; calls in progress get up to `graceMs` to finish. Idempotent. */
+  async close(graceMs = 0): Promise<void> {
     this.listeners.clear();
-    await this.pool.close();
+    await this.pool.close(graceMs);
   }
 
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void {
@@ -136,10 +178,12 @@ export class Gateway implements GatewayBackend {
   }
 
   private rebuild(): void {
-    const byName = new Map(this.registry.servers.map((spec) => [spec.name, spec]));
-    const sources = this.pool.all().flatMap((connection) => {
-      const spec = byName.get(connection.name) ?? connection.spec;
-      return [{ server: spec.name, prefix: spec.prefix, filter: spec.tools, listing: connection.listing }];
+    // Registry order decides who keeps a contested name, so a reload never reshuffles names.
+    const sources = this.registry.servers.flatMap((spec) => {
+      const connection = this.pool.get(spec.name);
+      return connection
+        ? [{ server: spec.name, prefix: spec.prefix, filter: spec.tools, listing: connection.listing }]
+        : [];
     });
     const next = buildCatalogue(sources, META_TOOL_NAMES);
     for (const c of next.collisions) {
@@ -348,6 +392,17 @@ export class Gateway implements GatewayBackend {
     return this.requireConnection(entry.server).getPrompt(entry.upstreamName, args, {
       signal: context.signal,
     });
+  }
+}
+
+/** The registry's Code Mode limits, or the defaults with the reason when they are invalid. */
+function limitsOf(registry: Registry, log: Logger): { limits: CodeModeLimits; error: string | undefined } {
+  try {
+    return { limits: parseLimits(registry.settings.codeMode), error: undefined };
+  } catch (error) {
+    const message = `${registry.path}: ${describeError(error)}; using the default Code Mode limits`;
+    log.error(message);
+    return { limits: DEFAULT_LIMITS, error: message };
   }
 }
 

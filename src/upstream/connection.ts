@@ -67,6 +67,15 @@ export interface ConnectionDeps {
   readonly connectTimeoutMs: number;
 }
 
+/** Failures that retrying cannot fix: the user has to change the registry or the environment. */
+function isPermanent(error: unknown): boolean {
+  if (!(error instanceof VoidError)) return false;
+  if (error.code === "registry_invalid") return true;
+  const status = error.details.httpStatus;
+  if (status === 401 || status === 403) return true;
+  return /command not found|permission denied/.test(error.message);
+}
+
 class InitializeTimeout extends Error {
   constructor(timeoutMs: number) {
     super(`no answer to initialize within ${timeoutMs} ms`);
@@ -79,6 +88,9 @@ function withStderrTail(reason: string, tail: string): string {
 }
 
 type ListKind = "tools" | "resources" | "prompts";
+
+/** Quiet time after an upstream's list_changed before its list is read again. */
+const LIST_CHANGED_DEBOUNCE_MS = 50;
 
 const EMPTY_LISTING: UpstreamListing = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
 
@@ -99,6 +111,7 @@ export class UpstreamConnection {
   private settled: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   private readonly pendingRefresh = new Set<ListKind>();
+  private failedForGood = false;
   private readonly log: Logger;
 
   readonly spec: ServerSpec;
@@ -134,6 +147,20 @@ export class UpstreamConnection {
       serverInfo: this.client?.getServerVersion(),
       toolCount: this.listing.tools.length,
     };
+  }
+
+  /**
+   * Whether the last failure needs the user to change something before a retry can work
+   * (a command that does not exist, a variable that is not set, credentials refused).
+   */
+  get failedPermanently(): boolean {
+    return this.currentState === "failed" && this.failedForGood;
+  }
+
+  /** Pings the server; rejects when it does not answer within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<void> {
+    const client = this.requireClient();
+    await this.forward("ping", { timeoutMs }, () => client.ping({ timeout: timeoutMs }));
   }
 
   onChange(listener: () => void): () => void {
@@ -178,6 +205,7 @@ export class UpstreamConnection {
       if (this.currentState === "closed") return;
       const message = describeError(error);
       this.log.warn(`failed to start: ${message}`);
+      this.failedForGood = isPermanent(error);
       await this.dropClient();
       this.setState("failed", message);
     }
@@ -282,8 +310,16 @@ export class UpstreamConnection {
       this.client = undefined;
       this.setState("failed", message);
     };
+    // A server may announce changes in floods; re-read each kind once per quiet period.
+    const timers = new Map<ListKind, NodeJS.Timeout>();
     const refresh = (kind: ListKind) => () => {
-      void this.refresh(client, kind);
+      clearTimeout(timers.get(kind));
+      const timer = setTimeout(() => {
+        timers.delete(kind);
+        void this.refresh(client, kind);
+      }, LIST_CHANGED_DEBOUNCE_MS);
+      timer.unref();
+      timers.set(kind, timer);
     };
     client.setNotificationHandler("notifications/tools/list_changed", refresh("tools"));
     client.setNotificationHandler("notifications/resources/list_changed", refresh("resources"));

@@ -19,12 +19,12 @@ export {
   type ToolEntry,
   toolAllowed,
 } from "./catalogue.js";
+export type { CallOptions, ConnectionDeps, UpstreamListing } from "./connection.js";
+export { type PoolDeps, UpstreamPool } from "./pool.js";
+export { nextRestartDelay } from "./restart-policy.js";
 export {
-  type CallOptions,
-  type ConnectionDeps,
-  UpstreamConnection,
-  type UpstreamListing,
+  type SupervisorOptions,
   type UpstreamState,
   type UpstreamStatus,
-} from "./connection.js";
-export { UpstreamPool } from "./pool.js";
+  UpstreamSupervisor,
+} from "./supervisor.js";

@@ -1,6 +1,11 @@
 import type { Logger } from "../core/index.js";
 import type { ServerSpec } from "../registry/index.js";
-import { type ConnectionDeps, UpstreamConnection } from "./connection.js";
+import type { ConnectionDeps } from "./connection.js";
+import { type SupervisorOptions, UpstreamSupervisor } from "./supervisor.js";
+
+export interface PoolDeps extends ConnectionDeps {
+  readonly supervision: SupervisorOptions;
+}
 
 /**
  * All upstream connections, by server name, in registry order. Starting is fire-and-forget: a
@@ -8,14 +13,21 @@ import { type ConnectionDeps, UpstreamConnection } from "./connection.js";
  * connection changes state or listing.
  */
 export class UpstreamPool {
-  private readonly connections = new Map<string, UpstreamConnection>();
+  private readonly connections = new Map<string, UpstreamSupervisor>();
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
-  private readonly deps: ConnectionDeps;
+  private readonly deps: PoolDeps;
+  private supervision: SupervisorOptions;
 
-  constructor(deps: ConnectionDeps) {
+  constructor(deps: PoolDeps) {
     this.deps = deps;
+    this.supervision = deps.supervision;
+  }
+
+  /** New restart and health-check settings, for servers started from now on. */
+  setSupervision(supervision: SupervisorOptions): void {
+    this.supervision = supervision;
   }
 
   get log(): Logger {
@@ -27,11 +39,11 @@ export class UpstreamPool {
     for (const spec of specs) this.add(spec);
   }
 
-  add(spec: ServerSpec): UpstreamConnection {
+  add(spec: ServerSpec): UpstreamSupervisor {
     if (this.closed) throw new Error("the upstream pool is closed");
     const previous = this.connections.get(spec.name);
     if (previous) void previous.close();
-    const connection = new UpstreamConnection(spec, this.deps);
+    const connection = new UpstreamSupervisor(spec, this.deps, this.supervision);
     this.connections.set(spec.name, connection);
     connection.onChange(() => this.emit());
     void connection.start();
@@ -47,11 +59,11 @@ export class UpstreamPool {
     this.emit();
   }
 
-  get(name: string): UpstreamConnection | undefined {
+  get(name: string): UpstreamSupervisor | undefined {
     return this.connections.get(name);
   }
 
-  all(): UpstreamConnection[] {
+  all(): UpstreamSupervisor[] {
     return [...this.connections.values()];
   }
 
@@ -74,8 +86,15 @@ export class UpstreamPool {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stops every upstream and its child processes. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Stops every upstream and its child processes. Calls in progress get up to `graceMs` to
+   * finish first; whatever is still running then is cancelled. Idempotent.
+   */
+  async close(graceMs = 0): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && this.all().some((c) => c.busy > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     this.closed = true;
     const all = this.all();
     this.connections.clear();

@@ -39,6 +39,8 @@ beforeAll(async () => {
   temp = await tempRegistry({
     firstListWaitMs: 1000,
     expose: "direct",
+    // Quick retries, so that a crash loop is given up on within the test's time.
+    restart: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 200 },
     mcpServers: {
       good: { ...fixtureEntry(), timeoutMs: 1500 },
       missing: { command: "voidmcp-e2e-no-such-command" },
@@ -49,7 +51,6 @@ beforeAll(async () => {
       hangs: { command: process.execPath, args: ["-e", "setInterval(() => {}, 1e9)"] },
       http500: { url: failing.url },
       unauthorized: { url: guarded.url },
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: registry syntax, expanded by the gateway
       authorized: { url: guarded.url, headers: { Authorization: "Bearer ${E2E_TOKEN}" } },
       closed: { url: `http://127.0.0.1:${await closedPort()}/mcp` },
       victim: fixtureEntry(),
@@ -80,18 +81,26 @@ describe("broken upstreams", () => {
     expect(names.some((n) => n.startsWith("hangs__"))).toBe(false);
   });
 
-  it("each failure is explained in list_servers", async () => {
+  it("each failure is explained in list_servers; what a retry cannot fix is not retried", async () => {
     expect(await eventually(async () => (await servers(session)).crasher?.state === "failed")).toBe(true);
     const rows = await servers(session);
     expect(rows.good?.state).toBe("ready");
     expect(rows.authorized?.state).toBe("ready");
+    // A command that does not exist or refused credentials need the user: failed at once.
     expect(rows.missing).toMatchObject({
       state: "failed",
+      restarts: 0,
       error: expect.stringContaining("command not found: voidmcp-e2e-no-such-command"),
     });
+    expect(rows.unauthorized).toMatchObject({
+      state: "failed",
+      restarts: 0,
+      error: expect.stringMatching(/401 Unauthorized: check the headers/),
+    });
+    // A crash loop is retried maxAttempts times, then given up on, with its last words kept.
+    expect(rows.crasher).toMatchObject({ state: "failed", restarts: 2 });
     expect(rows.crasher?.error).toMatch(/exited with code 3.*bad config: port taken/);
     expect(rows.http500?.error).toMatch(/answered HTTP 500/);
-    expect(rows.unauthorized?.error).toMatch(/401 Unauthorized: check the headers/);
     expect(rows.closed?.error).toMatch(/connection refused/);
   });
 
@@ -117,21 +126,25 @@ describe("failures during calls", () => {
     expect(textOf(after)).toBe("ok");
   });
 
-  it("an upstream that crashes mid-call gives an error; the others are unaffected", async () => {
+  it("an upstream that crashes mid-call gives an error, comes back by itself, and the others are unaffected", async () => {
+    const before = (await servers(session)).victim as ServerRow & { pid: number; restarts: number };
     const result = await session.client.callTool({ name: "victim__crash", arguments: {} });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/server "victim" closed the connection/);
-    expect(await eventually(async () => (await servers(session)).victim?.state === "failed")).toBe(true);
-    expect((await servers(session)).victim?.error).toMatch(/exited with code 1/);
-    const next = await session.client.callTool({ name: "victim__echo", arguments: { text: "x" } });
-    expect(next.isError).toBe(true);
-    expect(textOf(next)).toMatch(/server "victim", which is failed/);
     const good = await session.client.callTool({ name: "good__echo", arguments: { text: "fine" } });
     expect(textOf(good)).toBe("fine");
+    expect(await eventually(async () => (await servers(session)).victim?.state === "ready", 10_000)).toBe(
+      true,
+    );
+    const after = (await servers(session)).victim as ServerRow & { pid: number; restarts: number };
+    expect(after.restarts).toBe(before.restarts + 1);
+    expect(after.pid).not.toBe(before.pid);
+    const next = await session.client.callTool({ name: "victim__echo", arguments: { text: "back" } });
+    expect(textOf(next)).toBe("back");
   });
 
-  it("the crashed server's tools leave the catalogue", async () => {
+  it("keeps a restarting server's tools listed, so clients need not re-list", async () => {
     const { tools } = await session.client.listTools();
-    expect(tools.some((t) => t.name.startsWith("victim__"))).toBe(false);
+    expect(tools.some((t) => t.name === "victim__echo")).toBe(true);
   });
 });

@@ -12,6 +12,10 @@ function detail(server: ServerReport): string {
       return server.error ?? "failed";
     case "starting":
       return "did not finish starting in time (try --timeout)";
+    case "restarting":
+      return `restarting after: ${server.error ?? "a failure"}`;
+    case "idle":
+      return "lazy, stopped until its next call";
     case "disabled":
       return "disabled in the registry";
     case "closed":
