@@ -37,6 +37,6 @@ Options:
 Get started:
   voidmcp add everything npx -y @modelcontextprotocol/server-everything
   voidmcp list
-  voidmcp serve        (point your IDE's MCP config at this command)
+  voidmcp init cursor  (point a client at voidmcp: claude-code, claude-desktop, cursor, vscode, codex)
 `;
 }

@@ -3,7 +3,9 @@ import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { addCommand } from "./commands/add.js";
 import { callCommand } from "./commands/call.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { importCommand } from "./commands/import.js";
+import { initCommand } from "./commands/init.js";
 import { listCommand } from "./commands/list.js";
 import { removeCommand } from "./commands/remove.js";
 import { runCommand } from "./commands/run.js";
@@ -11,7 +13,7 @@ import { serveCommand } from "./commands/serve.js";
 import { toolsCommand } from "./commands/tools.js";
 import { commandHelp, mainHelp } from "./help.js";
 import type { Io } from "./io.js";
-import { VERSION } from "./version.js";
+import { commitId, VERSION } from "./version.js";
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
@@ -21,7 +23,9 @@ export const COMMANDS: readonly Command[] = [
   toolsCommand,
   callCommand,
   runCommand,
+  doctorCommand,
   importCommand,
+  initCommand,
 ];
 
 const TOP_LEVEL = new Set(["--help", "-h", "--version", "-V", "--"]);
@@ -51,7 +55,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     if (first === "--version" || first === "-V" || first === "version") {
-      io.out(VERSION);
+      io.out(`${VERSION} (commit ${commitId()})`);
       return 0;
     }
     const command = COMMANDS.find((c) => c.name === first);

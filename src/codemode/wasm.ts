@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import variantExport from "@jitl/quickjs-wasmfile-release-sync";
 import {
   newQuickJSWASMModuleFromVariant,
@@ -7,6 +5,7 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
+import { quickjsWasmBytes } from "./wasm-bytes.js";
 
 /**
  * QuickJS engines, one per run. The WebAssembly module is compiled once; each run gets a new
@@ -31,10 +30,7 @@ const variant: QuickJSSyncVariant =
 let compiled: WebAssembly.Module | undefined;
 
 function wasmModule(): WebAssembly.Module {
-  if (!compiled) {
-    const path = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
-    compiled = new WebAssembly.Module(readFileSync(path));
-  }
+  compiled ??= new WebAssembly.Module(quickjsWasmBytes());
   return compiled;
 }
 

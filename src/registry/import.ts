@@ -135,6 +135,9 @@ function convertEntry(
   return unwrapped ?? { entry: out as RawServerEntry };
 }
 
+/** Why voidmcp's own entry in a client's config is skipped; also how `doctor` recognises it. */
+export const SELF_ENTRY_REASON = "this is voidmcp itself; registering it would make voidmcp start itself";
+
 /**
  * Whether an entry is voidmcp's own gateway, as `voidmcp init` writes it (under the name
  * "voidmcp") or as a user might (`voidmcp serve`, `node …/voidmcp/… serve`, a voidmcp binary).
@@ -257,7 +260,7 @@ export function collectEntries(sources: readonly ServerSource[], options: Collec
       if (isGatewayEntry(name, converted.entry)) {
         skipped.push({
           name: original,
-          reason: `this is voidmcp itself; registering it would make voidmcp start itself${where}`,
+          reason: `${SELF_ENTRY_REASON}${where}`,
         });
         continue;
       }

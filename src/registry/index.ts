@@ -17,6 +17,7 @@ export {
   type MergeResult,
   mergeEntries,
   parseClientConfig,
+  SELF_ENTRY_REASON,
   type ServerOrigin,
   type SkippedEntry,
 } from "./import.js";

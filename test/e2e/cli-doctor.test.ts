@@ -1,5 +1,6 @@
 /** `voidmcp doctor`: what it finds in the registry and the servers, and the fixes it suggests. */
-import { chmod } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Sandbox, sandbox } from "./cli-support.js";
 import { fixtureEntry } from "./harness.js";
@@ -49,7 +50,8 @@ describe("voidmcp doctor", () => {
     expect(result.stdout).toMatch(/FAIL +secret +.*DOCTOR_UNSET_TOKEN/);
     expect(result.stdout).toContain("→ secret: set DOCTOR_UNSET_TOKEN in the environment voidmcp runs in");
     expect(result.stdout).toMatch(/ok +fx +ready/);
-    expect(result.stdout).toMatch(/2 problem\(s\), 1 warning\(s\)\./);
+    // The registry permissions and "no client starts voidmcp" are the two warnings.
+    expect(result.stdout).toMatch(/2 problem\(s\), 2 warning\(s\)\./);
   });
 
   it("reports a broken registry with its line and column", async () => {
@@ -62,6 +64,33 @@ describe("voidmcp doctor", () => {
     const registry = report.checks.find((c) => c.area === "registry");
     expect(registry?.status).toBe("fail");
     expect(registry?.message).toContain(`${box.registry}:3:`);
+  });
+
+  it("looks for voidmcp in the MCP clients' config files", async () => {
+    const none = await box.run(["doctor"]);
+    expect(none.stdout).toMatch(
+      /IDE integration:\n {2}WARN +clients +no MCP client on this machine starts voidmcp/,
+    );
+    await mkdir(join(box.home, ".cursor"), { recursive: true });
+    await writeFile(
+      join(box.home, ".cursor", "mcp.json"),
+      JSON.stringify({
+        mcpServers: {
+          voidmcp: { command: "voidmcp", args: ["serve"] },
+          other: { command: "node", args: ["x.js"] },
+        },
+      }),
+    );
+    await mkdir(join(box.home, ".codex"), { recursive: true });
+    await writeFile(join(box.home, ".codex", "config.toml"), '[mcp_servers.files]\ncommand = "npx"\n');
+    const some = await box.run(["doctor"]);
+    expect(some.stdout).toMatch(
+      /ok +Cursor +starts voidmcp \(.*mcp\.json\); 1 other server\(s\) still configured there directly/,
+    );
+    expect(some.stdout).toContain("→ Cursor: move them behind voidmcp: voidmcp init cursor --replace");
+    expect(some.stdout).toMatch(/WARN +Codex CLI +does not start voidmcp/);
+    expect(some.stdout).toContain("→ Codex CLI: voidmcp init codex");
+    expect(some.stdout).not.toContain("no MCP client on this machine starts voidmcp");
   });
 
   it("says how to start when there is no registry yet", async () => {

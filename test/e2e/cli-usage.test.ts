@@ -19,7 +19,12 @@ const COMMANDS = [
   { name: "tools", usage: "tools [server] [options]" },
   { name: "call", usage: "call <server> <tool> [json | key=value ...] [options]" },
   { name: "run", usage: "run <file.ts | -> [options]" },
-  { name: "import", usage: "import <file> [options]" },
+  { name: "doctor", usage: "doctor [options]" },
+  {
+    name: "import",
+    usage: "import <claude-code | claude-desktop | cursor | vscode | codex | file> [options]",
+  },
+  { name: "init", usage: "init <claude-code | claude-desktop | cursor | vscode | codex> [options]" },
 ] as const;
 
 let box: Sandbox;
@@ -31,10 +36,20 @@ afterAll(async () => {
 });
 
 describe("voidmcp --version", () => {
-  it.each([["--version"], ["-V"], ["version"]])("%s prints the package.json version", async (flag) => {
-    const result = await box.run([flag]);
-    expect(result).toEqual({ code: 0, stdout: `${PACKAGE_VERSION}\n`, stderr: "" });
-  });
+  it.each([["--version"], ["-V"], ["version"]])(
+    "%s prints the package.json version and the commit",
+    async (flag) => {
+      const result = await box.run([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe("");
+      // From a git checkout the commit comes from git (-dirty with uncommitted changes).
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^${PACKAGE_VERSION.replace(/\./g, "\\.")} \\(commit ([0-9a-f]{12}(-dirty)?|unknown)\\)\n$`,
+        ),
+      );
+    },
+  );
 });
 
 describe("voidmcp --help", () => {
@@ -116,7 +131,7 @@ describe("usage errors", () => {
     [["add", "x"], "add needs a name and a URL or command"],
     [["remove"], "remove needs the name of a server"],
     [["call", "fx"], "call needs a server and a tool"],
-    [["import"], "import needs the path of a config file"],
+    [["import"], "import needs a client or the path of a config file"],
     [["remove", "a", "b"], "unexpected arguments: b"],
     [["serve", "extra"], "unexpected arguments: extra"],
     [["list", "fx"], "unexpected arguments: fx"],

@@ -1,30 +1,36 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { CLIENT_NAMES, type ClientName, isClientName, readClientServers } from "../../clients/index.js";
 import { VoidError } from "../../core/index.js";
 import {
   editRegistryFile,
   loadRegistryDocument,
   type MergeResult,
   mergeEntries,
-  parseClientConfig,
 } from "../../registry/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { printJson } from "../io.js";
 import { registryPathFrom } from "../shared.js";
+import { clientConfigFile, FILE_OPTION } from "./client-args.js";
 
 export const importCommand: Command = {
   name: "import",
-  summary: "copy the servers of a Claude / Cursor / VS Code config into the registry",
-  usage: "import <file> [options]",
-  details: `Reads an MCP client's config file (an "mcpServers" object as in Claude Desktop, Claude Code and
-Cursor, or a "servers" object as in VS Code's mcp.json, comments allowed) and merges its servers
-into the registry. A server whose name is already registered with a different definition is a
-conflict and is left alone unless --overwrite is given.
+  summary: "copy the servers of an MCP client (Claude, Cursor, VS Code, Codex) into the registry",
+  usage: `import <${CLIENT_NAMES.join(" | ")} | file> [options]`,
+  details: `Reads an MCP client's config file and merges its servers into the registry. Name a client to
+read its user-level file (see voidmcp init --help for where each one is; --file for another), or
+give a file: an "mcpServers" object as in Claude Desktop, Claude Code and Cursor, a "servers"
+object as in VS Code's mcp.json (comments allowed), or Codex CLI's config.toml ([mcp_servers.*]).
+A server whose name is already registered with a different definition is a conflict and is left
+alone unless --overwrite is given. voidmcp's own entry is never imported. A name that is also a
+client's is read as the client: write ./cursor for a file named so.
 
 Examples:
-  voidmcp import ~/.cursor/mcp.json
-  voidmcp import ~/.config/Code/User/mcp.json --dry-run`,
+  voidmcp import cursor
+  voidmcp import codex --dry-run
+  voidmcp import ~/.config/Code/User/mcp.json`,
   options: [
+    FILE_OPTION,
     { name: "overwrite", type: "boolean", description: "replace registered servers that have the same name" },
     { name: "dry-run", type: "boolean", description: "show what would change without writing" },
     CONFIG_OPTION,
@@ -34,11 +40,17 @@ Examples:
   async run(args, io) {
     const [file, ...extra] = args.positionals;
     if (file === undefined)
-      throw new VoidError("usage", "import needs the path of a config file", {
-        hint: "voidmcp import <file>",
+      throw new VoidError("usage", "import needs a client or the path of a config file", {
+        hint: `voidmcp import <${CLIENT_NAMES.join(" | ")} | file>`,
       });
     if (extra.length > 0) throw new VoidError("usage", `unexpected arguments: ${extra.join(" ")}`);
-    const source = resolve(io.cwd, file);
+    const client: ClientName | undefined = isClientName(file) ? file : undefined;
+    if (client === undefined && args.options.file !== undefined) {
+      throw new VoidError("usage", "--file goes with a client name", {
+        hint: "voidmcp import <client> --file PATH",
+      });
+    }
+    const source = client === undefined ? resolve(io.cwd, file) : clientConfigFile(client, args, io);
     let text: string;
     try {
       text = await readFile(source, "utf8");
@@ -49,7 +61,8 @@ Examples:
         `cannot read ${source}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
       );
     }
-    const parsed = parseClientConfig(text, source);
+    const format: ClientName = client ?? (source.toLowerCase().endsWith(".toml") ? "codex" : "cursor");
+    const parsed = readClientServers(format, text, source);
     const path = registryPathFrom(args, io);
     const overwrite = args.options.overwrite === true;
     const dryRun = args.options["dry-run"] === true;
@@ -79,6 +92,7 @@ Examples:
       );
     if (report.identical.length > 0) io.out(`Already registered: ${report.identical.join(", ")}`);
     for (const entry of parsed.entries) {
+      if (entry.note !== undefined) io.err(`note: "${entry.name}": ${entry.note}`);
       if (entry.renamedFrom)
         io.err(
           `note: "${entry.renamedFrom}" is registered as "${entry.name}" (server names allow letters, digits, - and _)`,

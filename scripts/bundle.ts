@@ -1,0 +1,133 @@
+/**
+ * `npm run bundle`: the whole CLI as one ESM file, dist/bundle/voidmcp.mjs, with every runtime
+ * dependency and the QuickJS WebAssembly inlined. It is what the npm package ships (its `bin`) and
+ * what `npm run build:binaries` compiles into executables.
+ *
+ * Two source modules are swapped for generated ones with the same exports (the only difference
+ * between the bundle and the tsc build):
+ * - src/codemode/wasm-bytes.ts reads the engine's .wasm from node_modules; the bundle's version
+ *   imports it with esbuild's binary loader, so the bytes are in the file.
+ * - src/cli/version.ts reads package.json and asks git; the bundle's version has the version and
+ *   commit written in.
+ *
+ * Run after `npm run build` (the script itself is compiled by tsc); bundles from the TypeScript
+ * sources. Prints the output's path and size.
+ */
+import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Metafile, type Plugin } from "esbuild";
+import { commitId, VERSION } from "../src/cli/version.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+export const BUNDLE = join(root, "dist/bundle/voidmcp.mjs");
+/** The licenses of the packages inside the bundle, shipped beside it. */
+export const LICENSES = join(root, "dist/bundle/THIRD_PARTY_LICENSES.txt");
+
+interface Swap {
+  /** The source file replaced, relative to the project root, with "/" separators. */
+  readonly file: string;
+  readonly contents: string;
+}
+
+function swaps(): Swap[] {
+  const wasm = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+  return [
+    {
+      file: "src/codemode/wasm-bytes.ts",
+      contents: `import bytes from ${JSON.stringify(wasm)};\nexport function quickjsWasmBytes() { return bytes; }\n`,
+    },
+    {
+      file: "src/cli/version.ts",
+      contents: `export const VERSION = ${JSON.stringify(VERSION)};\nexport function commitId() { return ${JSON.stringify(commitId())}; }\n`,
+    },
+  ];
+}
+
+/** Replaces each swapped file's contents; fails the build when one of them was never loaded. */
+function swapPlugin(list: readonly Swap[]): Plugin {
+  return {
+    name: "voidmcp-swap",
+    setup(pluginBuild) {
+      const used = new Set<string>();
+      const byPath = new Map(list.map((swap) => [join(root, swap.file), swap]));
+      pluginBuild.onLoad({ filter: /\.ts$/ }, (args) => {
+        const swap = byPath.get(args.path);
+        if (swap === undefined) return undefined;
+        used.add(swap.file);
+        return { contents: swap.contents, loader: "js", resolveDir: root };
+      });
+      pluginBuild.onEnd((result) => {
+        const missing = list.filter((swap) => !used.has(swap.file)).map((swap) => swap.file);
+        if (result.errors.length === 0 && missing.length > 0) {
+          result.errors.push({
+            id: "",
+            pluginName: "voidmcp-swap",
+            text: `not part of the bundle any more: ${missing.join(", ")} (update scripts/bundle.ts)`,
+            location: null,
+            notes: [],
+            detail: undefined,
+          });
+        }
+      });
+    },
+  };
+}
+
+/** The root directories of the npm packages that contributed code to the bundle. */
+function packageDirs(metafile: Metafile): string[] {
+  const dirs = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1]) dirs.add(join(root, match[1]));
+  }
+  return [...dirs].sort();
+}
+
+/** Each bundled package's name, version, license and license text, as its license asks. */
+async function thirdPartyLicenses(metafile: Metafile): Promise<string> {
+  const sections: string[] = [];
+  for (const dir of packageDirs(metafile)) {
+    const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
+      name: string;
+      version: string;
+      license?: string;
+    };
+    const file = (await readdir(dir)).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+    const text =
+      file === undefined
+        ? "(no license file in the package)"
+        : (await readFile(join(dir, file), "utf8")).trim();
+    sections.push(`${pkg.name} ${pkg.version} (${pkg.license ?? "license not stated"})\n\n${text}\n`);
+  }
+  return `voidmcp's bundle contains code from these packages:\n\n${sections.join(`\n${"-".repeat(72)}\n\n`)}`;
+}
+
+export async function bundle(): Promise<{ path: string; bytes: number }> {
+  const result = await build({
+    entryPoints: [join(root, "src/cli/main.ts")],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    loader: { ".wasm": "binary" },
+    plugins: [swapPlugin(swaps())],
+    minify: true,
+    keepNames: true,
+    legalComments: "eof",
+    metafile: true,
+    logLevel: "warning",
+  });
+  await chmod(BUNDLE, 0o755);
+  await writeFile(LICENSES, await thirdPartyLicenses(result.metafile));
+  return { path: BUNDLE, bytes: (await stat(BUNDLE)).size };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { path, bytes } = await bundle();
+  process.stdout.write(
+    `${path}: ${(bytes / 1024 / 1024).toFixed(2)} MB (voidmcp ${VERSION}, ${commitId()})\n`,
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * Spawn-to-initialize time of the shipped forms of voidmcp: how long an IDE waits from starting
+ * `voidmcp serve` to the answer to its `initialize` request. Each form is started `--runs` times
+ * (default 20, alternating between forms so they share the machine's state) with an empty
+ * registry; prints median and p90 per form.
+ *
+ *   node dist/scripts/startup-time.js                 # dev build, bundle, and the binary if built
+ *   node dist/scripts/startup-time.js --runs 50
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUNDLE } from "./bundle.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Form {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+const INITIALIZE = `${JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "startup-time", version: "1" },
+  },
+})}\n`;
+
+/** Milliseconds from spawn to the first byte of the initialize response on stdout. */
+function once(form: Form, registry: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(form.command, [...form.args, "serve", "--config", registry], {
+      stdio: ["pipe", "pipe", "ignore"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('"id":1')) {
+        const ms = performance.now() - started;
+        child.stdin.end();
+        child.once("exit", () => resolve(ms));
+      }
+    });
+    child.once("error", reject);
+    child.stdin.write(INITIALIZE);
+  });
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const runsAt = process.argv.indexOf("--runs");
+  const runs = runsAt === -1 ? 20 : Number(process.argv[runsAt + 1]);
+  const forms: Form[] = [
+    {
+      name: "tsc build (node dist/src/cli/main.js)",
+      command: process.execPath,
+      args: [join(root, "dist/src/cli/main.js")],
+    },
+    { name: "bundle (node dist/bundle/voidmcp.mjs)", command: process.execPath, args: [BUNDLE] },
+  ];
+  const binary = join(root, "dist/binaries", `voidmcp-${process.platform}-${process.arch}`);
+  if (existsSync(binary))
+    forms.push({ name: `executable (${binary.slice(root.length)})`, command: binary, args: [] });
+  const dir = await mkdtemp(join(tmpdir(), "voidmcp-startup-"));
+  try {
+    const registry = join(dir, "servers.json");
+    await writeFile(registry, '{ "version": 1, "mcpServers": {} }\n');
+    const samples = forms.map(() => [] as number[]);
+    for (const form of forms) await once(form, registry); // warm the file cache
+    for (let i = 0; i < runs; i++) {
+      for (const [index, form] of forms.entries()) samples[index]?.push(await once(form, registry));
+    }
+    for (const [index, form] of forms.entries()) {
+      const sorted = [...(samples[index] ?? [])].sort((a, b) => a - b);
+      process.stdout.write(
+        `${form.name}: median ${quantile(sorted, 0.5).toFixed(0)} ms, p90 ${quantile(sorted, 0.9).toFixed(0)} ms (${runs} runs)\n`,
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

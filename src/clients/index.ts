@@ -1,0 +1,28 @@
+/**
+ * MCP clients' own config files: where each client keeps it, reading the servers it has, and
+ * writing voidmcp's entry into it while keeping everything else (comments and formatting too).
+ * Uses the registry layer; knows nothing of processes or MCP sessions.
+ */
+
+export {
+  assertWritable,
+  type ClientFile,
+  readClientFile,
+  type WriteResult,
+  writeClientFile,
+} from "./client-file.js";
+export {
+  CLIENT_NAMES,
+  CLIENTS,
+  type ClientInfo,
+  type ClientName,
+  type ConfigFormat,
+  ENTRY_NAME,
+  gatewayEntry,
+  isClientName,
+  type LaunchCommand,
+} from "./clients.js";
+export { clientConfigPath, type PathContext } from "./config-path.js";
+export { planSetup, type SetupPlan, type SetupRequest } from "./plan.js";
+export { readClientServers } from "./read-servers.js";
+export { renderTable, type TomlWritable } from "./toml-edit.js";
