@@ -10,6 +10,7 @@ import { listCommand } from "./commands/list.js";
 import { removeCommand } from "./commands/remove.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
+import { tokenCommand } from "./commands/token.js";
 import { toolsCommand } from "./commands/tools.js";
 import { commandHelp, mainHelp } from "./help.js";
 import type { Io } from "./io.js";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   callCommand,
   runCommand,
   doctorCommand,
+  tokenCommand,
   importCommand,
   initCommand,
 ];

@@ -37,6 +37,7 @@ export {
   type RegistryDocument,
 } from "./schema.js";
 export { addServerEntry, removeServerEntry } from "./server-entries.js";
+export { loadToken, TOKEN_FILE, type Token, tokenPath } from "./token.js";
 export {
   parseToml,
   type TomlDocument,

@@ -12,7 +12,7 @@ const PACKAGE_VERSION = (
 
 /** Every command with the usage line its --help must show. */
 const COMMANDS = [
-  { name: "serve", usage: "serve [options]" },
+  { name: "serve", usage: "serve [--http [--port N] [--host H] [--no-auth] [--stdio]] [options]" },
   { name: "add", usage: "add <name> <url | command [args...]> [options]" },
   { name: "remove", usage: "remove <name>" },
   { name: "list", usage: "list [options]" },
@@ -20,6 +20,7 @@ const COMMANDS = [
   { name: "call", usage: "call <server> <tool> [json | key=value ...] [options]" },
   { name: "run", usage: "run <file.ts | -> [options]" },
   { name: "doctor", usage: "doctor [options]" },
+  { name: "token", usage: "token [--regenerate] [options]" },
   {
     name: "import",
     usage: "import <claude-code | claude-desktop | cursor | vscode | codex | file> [options]",

@@ -1,0 +1,306 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  isInitializeRequest,
+  localhostAllowedHostnames,
+  validateHostHeader,
+  validateOriginHeader,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
+import { describeError, type Logger, VoidError } from "../core/index.js";
+import type { GatewayBackend } from "./backend.js";
+import { createDownstreamServer } from "./server.js";
+
+export interface HttpOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Required as `Authorization: Bearer <token>`; undefined turns auth off (--no-auth). */
+  readonly token: string | undefined;
+  readonly maxBodyBytes?: number;
+  readonly log: Logger;
+}
+
+export interface HttpEndpoint {
+  /** `http://host:port/mcp` */
+  readonly url: string;
+  /** Sessions currently open. */
+  sessionCount(): number;
+  /** Stops listening, ends every session. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const MCP_PATH = "/mcp";
+export const HEALTH_PATH = "/healthz";
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+interface Session {
+  readonly transport: WebStandardStreamableHTTPServerTransport;
+  readonly close: () => Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(header(req, "content-length") ?? "0");
+    if (declared > maxBytes) {
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function toWebRequest(req: IncomingMessage, url: URL, body: Buffer): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const method = req.method ?? "GET";
+  return new Request(url, { method, headers, ...(method === "POST" && body.length > 0 ? { body } : {}) });
+}
+
+/** Streams a Fetch Response (JSON or SSE) onto a node response; stops when the client leaves. */
+async function send(response: Response, res: ServerResponse): Promise<void> {
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  // An SSE stream may stay quiet for a long time: the client must get the headers now.
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.on("close", () => void reader.cancel().catch(() => {}));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      res.write(value);
+    }
+  } catch {
+    // the client went away
+  } finally {
+    res.end();
+  }
+}
+
+function jsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { "Content-Type": "application/json", ...headers });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+}
+
+function isInitialize(body: Buffer): boolean {
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    return Array.isArray(parsed) ? parsed.some((m) => isInitializeRequest(m)) : isInitializeRequest(parsed);
+  } catch {
+    return false;
+  }
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The Streamable HTTP endpoint: `/mcp` with sessions (POST JSON or SSE answers, GET for the
+ * server's own stream, DELETE to end), `/healthz` for liveness. Each session gets its own MCP
+ * server over the shared backend. For a local endpoint it checks, in order: Host and Origin
+ * (DNS rebinding: 403), the bearer token (401 with WWW-Authenticate), the body size (413).
+ * An unknown or ended session is 404.
+ */
+export async function serveHttp(backend: GatewayBackend, options: HttpOptions): Promise<HttpEndpoint> {
+  const sessions = new Map<string, Session>();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const allowed = [...localhostAllowedHostnames()];
+  if (!["0.0.0.0", "::"].includes(options.host) && !allowed.includes(options.host))
+    allowed.push(options.host);
+
+  const openSession = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => {
+    const { server, dispose } = createDownstreamServer(backend);
+    let id: string | undefined;
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (sessionId) => {
+        id = sessionId;
+        sessions.set(sessionId, { transport, close: () => server.close() });
+      },
+      onsessionclosed: (sessionId) => {
+        sessions.delete(sessionId);
+      },
+    });
+    transport.onclose = () => {
+      if (id) sessions.delete(id);
+      dispose();
+    };
+    await server.connect(transport);
+    await send(await transport.handleRequest(toWebRequest(req, url, body)), res);
+    if (id === undefined) {
+      // initialize failed: nothing to keep
+      dispose();
+      await server.close().catch(() => {});
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const host = validateHostHeader(header(req, "host"), allowed);
+    const origin = validateOriginHeader(header(req, "origin"), allowed);
+    if (!host.ok || !origin.ok) {
+      req.resume();
+      jsonRpcError(
+        res,
+        403,
+        -32000,
+        `Forbidden: ${!host.ok ? host.message : origin.ok ? "" : origin.message}`,
+      );
+      return;
+    }
+    if (url.pathname === HEALTH_PATH && req.method === "GET") {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ status: "ok", sessions: sessions.size }));
+      return;
+    }
+    if (url.pathname !== MCP_PATH) {
+      req.resume();
+      jsonRpcError(res, 404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
+      return;
+    }
+    if (options.token !== undefined) {
+      const auth = header(req, "authorization") ?? "";
+      const given = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() ?? "";
+      if (!sameToken(given, options.token)) {
+        req.resume();
+        jsonRpcError(
+          res,
+          401,
+          -32001,
+          "Unauthorized: send Authorization: Bearer <token> (see `voidmcp token`)",
+          {
+            "WWW-Authenticate": 'Bearer realm="voidmcp"',
+          },
+        );
+        return;
+      }
+    }
+    let body: Buffer;
+    try {
+      body = req.method === "POST" ? await readBody(req, maxBodyBytes) : Buffer.alloc(0);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        jsonRpcError(res, 413, -32600, `Request body larger than ${maxBodyBytes} bytes`);
+        return;
+      }
+      throw error;
+    }
+    const sessionId = header(req, "mcp-session-id");
+    if (sessionId !== undefined) {
+      const session = sessions.get(sessionId);
+      if (!session) {
+        jsonRpcError(res, 404, -32001, "Session not found: it ended or never existed; initialize a new one");
+        return;
+      }
+      await send(await session.transport.handleRequest(toWebRequest(req, url, body)), res);
+      return;
+    }
+    if (req.method === "POST" && isInitialize(body)) {
+      await openSession(req, res, url, body);
+      return;
+    }
+    if (req.method === "POST") {
+      // Not an initialize and no session: let a throwaway transport give the JSON-RPC answer
+      // (parse error for malformed JSON, invalid request otherwise).
+      let parsed = true;
+      try {
+        JSON.parse(body.toString("utf8"));
+      } catch {
+        parsed = false;
+      }
+      jsonRpcError(
+        res,
+        400,
+        parsed ? -32600 : -32700,
+        parsed
+          ? "Bad Request: no Mcp-Session-Id header; start a session with initialize"
+          : "Parse error: the body is not JSON",
+      );
+      return;
+    }
+    jsonRpcError(res, 400, -32000, "Bad Request: no Mcp-Session-Id header; start a session with initialize");
+  };
+
+  const http: HttpServer = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log.error(`HTTP ${req.method} ${req.url}: ${describeError(error)}`);
+      if (!res.headersSent) jsonRpcError(res, 500, -32603, "Internal error");
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", (error: NodeJS.ErrnoException) => {
+      const where = `${options.host}:${options.port}`;
+      reject(
+        error.code === "EADDRINUSE"
+          ? new VoidError("usage", `${where} is already in use`, { hint: "pick another port with --port N" })
+          : error.code === "EACCES"
+            ? new VoidError("usage", `not allowed to listen on ${where}`, { hint: "use a port above 1024" })
+            : new VoidError("internal", `cannot listen on ${where}: ${error.message}`),
+      );
+    });
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const shownHost = options.host.includes(":") ? `[${options.host}]` : options.host;
+  let closed = false;
+  return {
+    url: `http://${shownHost}:${port}${MCP_PATH}`,
+    sessionCount: () => sessions.size,
+    async close() {
+      if (closed) return;
+      closed = true;
+      const all = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(all.map((s) => s.close().catch(() => {})));
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Open SSE streams would keep close() waiting forever.
+      http.closeAllConnections();
+      await stopped;
+    },
+  };
+}
