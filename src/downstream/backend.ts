@@ -1,7 +1,11 @@
 import type {
   CallToolResult,
+  ClientCapabilities,
+  CompleteRequestParams,
+  CompleteResult,
   GetPromptResult,
   Implementation,
+  LoggingLevel,
   Prompt,
   ReadResourceResult,
   Resource,
@@ -13,6 +17,25 @@ import type {
  * What the downstream server needs from whoever serves the catalogue. The gateway implements
  * it; downstream knows nothing of upstreams or the registry.
  */
+
+/** A connected client, as the backend may address it: requests to it, notifications to it. */
+export interface ClientChannel {
+  /** Stable for the client's session. */
+  readonly id: string;
+  /** What the client declared at initialize (undefined before it has). */
+  capabilities(): ClientCapabilities | undefined;
+  /**
+   * Sends a request to the client (sampling/createMessage, elicitation/create, roots/list) and
+   * resolves with its raw result. Rejects with the client's JSON-RPC error.
+   */
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>>;
+  notify(method: string, params?: Record<string, unknown>): Promise<void>;
+}
+
 export interface RequestContext {
   /** Aborted when the client cancels the request or disconnects. */
   readonly signal: AbortSignal;
@@ -20,6 +43,12 @@ export interface RequestContext {
   readonly onprogress:
     | ((progress: { progress: number; total?: number; message?: string }) => void)
     | undefined;
+  /**
+   * The client that made this request. Its `request` and `notify` travel with this request
+   * (over HTTP: on this request's own response stream), which is where a server's requests and
+   * log messages caused by the call belong.
+   */
+  readonly client: ClientChannel;
 }
 
 export type ListKind = "tools" | "resources" | "prompts";
@@ -27,6 +56,9 @@ export type ListKind = "tools" | "resources" | "prompts";
 export interface GatewayBackend {
   readonly info: Implementation;
   readonly instructions: string | undefined;
+  /** A client finished initialize; it is addressable until `clientClosed`. */
+  clientConnected(client: ClientChannel): void;
+  clientClosed(client: ClientChannel): void;
   listTools(): Promise<Tool[]>;
   callTool(
     name: string,
@@ -36,12 +68,16 @@ export interface GatewayBackend {
   listResources(): Promise<Resource[]>;
   listResourceTemplates(): Promise<ResourceTemplate[]>;
   readResource(uri: string, context: RequestContext): Promise<ReadResourceResult>;
+  subscribe(uri: string, context: RequestContext): Promise<void>;
+  unsubscribe(uri: string, context: RequestContext): Promise<void>;
   listPrompts(): Promise<Prompt[]>;
   getPrompt(
     name: string,
     args: Record<string, string> | undefined,
     context: RequestContext,
   ): Promise<GetPromptResult>;
+  complete(params: CompleteRequestParams, context: RequestContext): Promise<CompleteResult>;
+  setLogLevel(level: LoggingLevel, context: RequestContext): Promise<void>;
   /** Calls `listener` with the kinds of list that changed; returns an unsubscribe function. */
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void;
 }

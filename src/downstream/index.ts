@@ -1,4 +1,4 @@
-export type { GatewayBackend, ListKind, RequestContext } from "./backend.js";
+export type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "./backend.js";
 export { HEALTH_PATH, type HttpEndpoint, type HttpOptions, MCP_PATH, serveHttp } from "./http.js";
 export { createDownstreamServer } from "./server.js";
 export { type StdioSession, serveStdio } from "./stdio.js";

@@ -1,5 +1,10 @@
-import { type ProgressToken, Server } from "@modelcontextprotocol/server";
-import type { GatewayBackend, ListKind, RequestContext } from "./backend.js";
+import {
+  type Notification,
+  type ProgressToken,
+  type RequestMethod,
+  Server,
+} from "@modelcontextprotocol/server";
+import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "./backend.js";
 import { toolFailure, toProtocolError } from "./errors.js";
 
 const LIST_CHANGED_METHOD: Record<ListKind, string> = {
@@ -13,10 +18,34 @@ interface HandlerContext {
     readonly signal: AbortSignal;
     readonly _meta?: { progressToken?: ProgressToken } & Record<string, unknown>;
     readonly notify: (notification: { method: string; params?: Record<string, unknown> }) => Promise<void>;
+    readonly send: (
+      request: { method: RequestMethod; params?: Record<string, unknown> },
+      options?: { signal?: AbortSignal },
+    ) => Promise<unknown>;
   };
 }
 
-function requestContext(ctx: HandlerContext): RequestContext {
+let nextChannelId = 0;
+
+/** The client of `server`, addressed outside any request (broadcasts, requests of its own). */
+function sessionChannel(server: Server): ClientChannel {
+  nextChannelId += 1;
+  const id = `client-${nextChannelId}`;
+  return {
+    id,
+    capabilities: () => server.getClientCapabilities(),
+    request: async (method, params, signal) =>
+      (await server.request(
+        { method: method as RequestMethod, ...(params ? { params } : {}) },
+        signal ? { signal } : undefined,
+      )) as Record<string, unknown>,
+    notify: (method, params) =>
+      server.notification({ method, ...(params ? { params } : {}) } as Notification),
+  };
+}
+
+/** The same client, addressed from inside one of its requests: what the request causes goes with it. */
+function requestContext(ctx: HandlerContext, session: ClientChannel): RequestContext {
   const token = ctx.mcpReq._meta?.progressToken;
   return {
     signal: ctx.mcpReq.signal,
@@ -28,6 +57,16 @@ function requestContext(ctx: HandlerContext): RequestContext {
               .notify({ method: "notifications/progress", params: { ...progress, progressToken: token } })
               .catch(() => {});
           },
+    client: {
+      id: session.id,
+      capabilities: session.capabilities,
+      request: async (method, params, signal) =>
+        (await ctx.mcpReq.send(
+          { method: method as RequestMethod, ...(params ? { params } : {}) },
+          signal ? { signal } : undefined,
+        )) as Record<string, unknown>,
+      notify: (method, params) => ctx.mcpReq.notify({ method, ...(params ? { params } : {}) }),
+    },
   };
 }
 
@@ -48,16 +87,25 @@ export function createDownstreamServer(backend: GatewayBackend): { server: Serve
   const server = new Server(backend.info, {
     capabilities: {
       tools: { listChanged: true },
-      resources: { listChanged: true },
+      resources: { listChanged: true, subscribe: true },
       prompts: { listChanged: true },
+      logging: {},
+      completions: {},
     },
     ...(backend.instructions ? { instructions: backend.instructions } : {}),
   });
+  const session = sessionChannel(server);
+  const context = (ctx: HandlerContext) => requestContext(ctx, session);
+  let connected = false;
+  server.oninitialized = () => {
+    connected = true;
+    backend.clientConnected(session);
+  };
 
   server.setRequestHandler("tools/list", () => guarded(async () => ({ tools: await backend.listTools() })));
   server.setRequestHandler("tools/call", async (request, ctx) => {
     try {
-      return await backend.callTool(request.params.name, request.params.arguments, requestContext(ctx));
+      return await backend.callTool(request.params.name, request.params.arguments, context(ctx));
     } catch (error) {
       return toolFailure(error);
     }
@@ -69,20 +117,50 @@ export function createDownstreamServer(backend: GatewayBackend): { server: Serve
     guarded(async () => ({ resourceTemplates: await backend.listResourceTemplates() })),
   );
   server.setRequestHandler("resources/read", (request, ctx) =>
-    guarded(() => backend.readResource(request.params.uri, requestContext(ctx))),
+    guarded(() => backend.readResource(request.params.uri, context(ctx))),
+  );
+  server.setRequestHandler("resources/subscribe", (request, ctx) =>
+    guarded(async () => {
+      await backend.subscribe(request.params.uri, context(ctx));
+      return {};
+    }),
+  );
+  server.setRequestHandler("resources/unsubscribe", (request, ctx) =>
+    guarded(async () => {
+      await backend.unsubscribe(request.params.uri, context(ctx));
+      return {};
+    }),
   );
   server.setRequestHandler("prompts/list", () =>
     guarded(async () => ({ prompts: await backend.listPrompts() })),
   );
   server.setRequestHandler("prompts/get", (request, ctx) =>
-    guarded(() => backend.getPrompt(request.params.name, request.params.arguments, requestContext(ctx))),
+    guarded(() => backend.getPrompt(request.params.name, request.params.arguments, context(ctx))),
+  );
+  server.setRequestHandler("completion/complete", (request, ctx) =>
+    guarded(() => backend.complete(request.params, context(ctx))),
+  );
+  server.setRequestHandler("logging/setLevel", (request, ctx) =>
+    guarded(async () => {
+      await backend.setLogLevel(request.params.level, context(ctx));
+      return {};
+    }),
   );
 
   const unsubscribe = backend.onListChanged((kinds) => {
     if (!server.transport) return;
     for (const kind of kinds) {
-      void server.notification({ method: LIST_CHANGED_METHOD[kind] }).catch(() => {});
+      void server.notification({ method: LIST_CHANGED_METHOD[kind] } as Notification).catch(() => {});
     }
   });
-  return { server, dispose: unsubscribe };
+  let disposed = false;
+  return {
+    server,
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      unsubscribe();
+      if (connected) backend.clientClosed(session);
+    },
+  };
 }

@@ -6,14 +6,17 @@ import {
   prewarm,
 } from "../codemode/index.js";
 import { describeError, type Logger, VoidError } from "../core/index.js";
-import type { GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
+import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
 import { diffServers, type Registry, type ServerDiff, type ServerSpec } from "../registry/index.js";
 import {
   buildCatalogue,
   type CallToolResult,
   type Catalogue,
+  type CompleteRequestParams,
+  type CompleteResult,
   type GetPromptResult,
   type Implementation,
+  type LoggingLevel,
   type Prompt,
   type ReadResourceResult,
   type Resource,
@@ -39,6 +42,7 @@ import {
   META_TOOL_NAMES,
   metaTools,
 } from "./meta-tools.js";
+import { ClientRelay } from "./relay.js";
 
 export interface GatewayOptions {
   readonly registry: Registry;
@@ -83,6 +87,9 @@ export class Gateway implements GatewayBackend {
   private registryError: string | undefined;
   private limits: CodeModeLimits;
   private readonly heal: boolean;
+  private readonly relay = new ClientRelay();
+  private started = false;
+  private startOnClient = false;
   private readonly log: Logger;
   private current: Catalogue = buildCatalogue([], META_TOOL_NAMES);
   private firstListDone = false;
@@ -102,6 +109,7 @@ export class Gateway implements GatewayBackend {
       clientInfo: { name: "voidmcp", version: options.version },
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       supervision: this.supervision(options.registry),
+      relay: this.relay,
     });
     this.pool.onChange(() => this.rebuild());
   }
@@ -121,6 +129,11 @@ export class Gateway implements GatewayBackend {
    */
   applyRegistry(next: Registry): ServerDiff {
     const diff = diffServers(this.registry.servers, next.servers);
+    if (!this.started) {
+      // Nothing runs yet: the first client will start the new registry.
+      this.registry = next;
+      return diff;
+    }
     const { limits, error } = limitsOf(next, this.log);
     this.registry = next;
     this.limits = limits;
@@ -157,8 +170,32 @@ export class Gateway implements GatewayBackend {
   }
 
   start(): void {
+    if (this.started) return;
+    this.started = true;
     prewarm(this.limits.memoryMb);
     this.pool.start(this.registry.servers);
+  }
+
+  /**
+   * Starts the upstreams when the first client has initialized, declaring to them the
+   * capabilities that client declared (sampling, elicitation, roots), so an upstream sees only
+   * what the real client can do. Used by `serve`; one-shot commands call start().
+   */
+  startWithFirstClient(): void {
+    this.startOnClient = true;
+    prewarm(this.limits.memoryMb);
+  }
+
+  clientConnected(client: ClientChannel): void {
+    this.relay.connected(client);
+    if (this.startOnClient && !this.started) {
+      this.relay.declare(client.capabilities());
+      this.start();
+    }
+  }
+
+  clientClosed(client: ClientChannel): void {
+    for (const uri of this.relay.closed(client)) void this.upstreamSubscribe(uri, false);
   }
 
   /** Waits (bounded) for upstreams that are still starting; never rejects. */
@@ -243,10 +280,12 @@ export class Gateway implements GatewayBackend {
       this.current.tool(name) ?? (await this.afterStartup(ownerOfName(name), () => this.current.tool(name)));
     if (!entry) throw this.unknown("tool", name);
     const connection = this.requireConnection(entry.server);
-    return connection.callTool(entry.upstreamName, args, {
-      signal: context.signal,
-      ...(context.onprogress ? { onprogress: context.onprogress } : {}),
-    });
+    return this.relay.during(entry.server, context, () =>
+      connection.callTool(entry.upstreamName, args, {
+        signal: context.signal,
+        ...(context.onprogress ? { onprogress: context.onprogress } : {}),
+      }),
+    );
   }
 
   /**
@@ -367,12 +406,69 @@ export class Gateway implements GatewayBackend {
         () => true,
         () => this.current.resourceOwner(uri),
       ));
-    if (!server) {
-      throw new VoidError("not_found", `no server offers resource "${uri}"`, {
-        hint: "call resources/list or resources/templates/list to see what is available",
-      });
+    if (!server) throw noResource(uri);
+    return this.relay.during(server, context, () =>
+      this.requireConnection(server).readResource(uri, { signal: context.signal }),
+    );
+  }
+
+  async subscribe(uri: string, context: RequestContext): Promise<void> {
+    const server = this.current.resourceOwner(uri);
+    if (!server) throw noResource(uri);
+    if (this.relay.subscribe(context.client, uri)) await this.upstreamSubscribe(uri, true);
+  }
+
+  async unsubscribe(uri: string, context: RequestContext): Promise<void> {
+    if (this.relay.unsubscribe(context.client, uri)) await this.upstreamSubscribe(uri, false);
+  }
+
+  /** (Un)subscribes upstream, where the owner supports it; a server without subscriptions never sends updates. */
+  private async upstreamSubscribe(uri: string, subscribe: boolean): Promise<void> {
+    const server = this.current.resourceOwner(uri);
+    const connection = server ? this.pool.get(server) : undefined;
+    if (!connection?.serverCapabilities()?.resources?.subscribe) return;
+    try {
+      await connection.subscribe(uri, subscribe);
+    } catch (error) {
+      if (subscribe) throw error;
+      this.log.debug(`unsubscribe ${uri}: ${describeError(error)}`);
     }
-    return this.requireConnection(server).readResource(uri, { signal: context.signal });
+  }
+
+  async complete(params: CompleteRequestParams, context: RequestContext): Promise<CompleteResult> {
+    const ref = params.ref;
+    if (ref.type === "ref/prompt") {
+      const entry = this.current.prompt(ref.name);
+      if (!entry) throw this.unknown("prompt", ref.name);
+      const connection = this.requireConnection(entry.server);
+      return this.relay.during(entry.server, context, () =>
+        connection.complete(
+          { ...params, ref: { ...ref, name: entry.upstreamName } },
+          { signal: context.signal },
+        ),
+      );
+    }
+    const server =
+      this.current.templates.find((t) => t.template.uriTemplate === ref.uri)?.server ??
+      this.current.resourceOwner(ref.uri);
+    if (!server) throw noResource(ref.uri);
+    const connection = this.requireConnection(server);
+    if (!connection.serverCapabilities()?.completions) return { completion: { values: [], hasMore: false } };
+    return this.relay.during(server, context, () => connection.complete(params, { signal: context.signal }));
+  }
+
+  async setLogLevel(level: LoggingLevel, context: RequestContext): Promise<void> {
+    this.relay.setLevel(context.client, level);
+    await Promise.all(
+      this.pool
+        .all()
+        .filter((c) => c.serverCapabilities()?.logging !== undefined)
+        .map((c) =>
+          c
+            .setLogLevel(level)
+            .catch((error: unknown) => this.log.debug(`${c.name}: setLevel: ${describeError(error)}`)),
+        ),
+    );
   }
 
   async listPrompts(): Promise<Prompt[]> {
@@ -389,9 +485,10 @@ export class Gateway implements GatewayBackend {
       this.current.prompt(name) ??
       (await this.afterStartup(ownerOfName(name), () => this.current.prompt(name)));
     if (!entry) throw this.unknown("prompt", name);
-    return this.requireConnection(entry.server).getPrompt(entry.upstreamName, args, {
-      signal: context.signal,
-    });
+    const connection = this.requireConnection(entry.server);
+    return this.relay.during(entry.server, context, () =>
+      connection.getPrompt(entry.upstreamName, args, { signal: context.signal }),
+    );
   }
 }
 
@@ -404,6 +501,12 @@ function limitsOf(registry: Registry, log: Logger): { limits: CodeModeLimits; er
     log.error(message);
     return { limits: DEFAULT_LIMITS, error: message };
   }
+}
+
+function noResource(uri: string): VoidError {
+  return new VoidError("not_found", `no server offers resource "${uri}"`, {
+    hint: "call resources/list or resources/templates/list to see what is available",
+  });
 }
 
 /** Whether a server could expose `name`: it mounts unprefixed, or the name starts with its prefix. */

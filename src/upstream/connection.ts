@@ -1,8 +1,12 @@
 import {
   type CallToolResult,
   Client,
+  type ClientCapabilities,
+  type CompleteRequestParams,
+  type CompleteResult,
   type GetPromptResult,
   type Implementation,
+  type LoggingLevel,
   type Prompt,
   ProtocolError,
   type ReadResourceResult,
@@ -10,6 +14,7 @@ import {
   type ResourceTemplateType as ResourceTemplate,
   SdkError,
   SdkErrorCode,
+  type ServerCapabilities,
   type Tool,
   type Transport,
 } from "@modelcontextprotocol/client";
@@ -59,13 +64,43 @@ export interface CallOptions {
   readonly onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
+/**
+ * How an upstream reaches the gateway's clients: what it may ask of them (declared as this
+ * connection's client capabilities), its requests to them, and its notifications for them.
+ * The gateway implements it; upstream knows nothing of downstream clients.
+ */
+export interface UpstreamRelay {
+  /** The capabilities to declare upstream: those the gateway's real client declared. */
+  clientCapabilities(): ClientCapabilities;
+  /** A request from upstream `server` to a client (sampling, elicitation, roots); raw result. */
+  request(
+    server: string,
+    method: RelayedRequest,
+    params: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>>;
+  /** A notification from upstream `server` meant for clients (log messages, resources/updated). */
+  notify(server: string, method: RelayedNotification, params: Record<string, unknown> | undefined): void;
+}
+
+export type RelayedRequest = "sampling/createMessage" | "elicitation/create" | "roots/list";
+export type RelayedNotification = "notifications/message" | "notifications/resources/updated";
+
 export interface ConnectionDeps {
   readonly log: Logger;
   /** The gateway's environment: inherited by stdio children and used for `${VAR}` expansion. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clientInfo: Implementation;
   readonly connectTimeoutMs: number;
+  readonly relay?: UpstreamRelay;
 }
+
+/** Which client capability lets an upstream make each relayed request. */
+const REQUEST_CAPABILITY: Record<RelayedRequest, keyof ClientCapabilities> = {
+  "sampling/createMessage": "sampling",
+  "elicitation/create": "elicitation",
+  "roots/list": "roots",
+};
 
 /** Failures that retrying cannot fix: the user has to change the registry or the environment. */
 function isPermanent(error: unknown): boolean {
@@ -212,9 +247,69 @@ export class UpstreamConnection {
   }
 
   private newClient(): Client {
-    const client = new Client(this.deps.clientInfo, { capabilities: {} });
+    const relay = this.deps.relay;
+    const capabilities = relay?.clientCapabilities() ?? {};
+    const client = new Client(this.deps.clientInfo, { capabilities });
     client.onerror = (error) => this.log.debug(`protocol: ${error.message}`);
+    if (relay) {
+      const server = this.spec.name;
+      for (const [method, capability] of Object.entries(REQUEST_CAPABILITY) as Array<
+        [RelayedRequest, keyof ClientCapabilities]
+      >) {
+        if (capabilities[capability] === undefined) continue;
+        client.setRequestHandler(method, async (request, ctx) => {
+          try {
+            return (await relay.request(
+              server,
+              method,
+              request.params as Record<string, unknown> | undefined,
+              ctx.mcpReq.signal,
+            )) as never;
+          } catch (error) {
+            // The client's own JSON-RPC error passes back as it is; ours carry their code.
+            if (error instanceof ProtocolError) throw error;
+            const code = error instanceof VoidError ? error.details.rpcCode : undefined;
+            throw new ProtocolError(typeof code === "number" ? code : -32603, describeError(error));
+          }
+        });
+      }
+      for (const method of ["notifications/message", "notifications/resources/updated"] as const) {
+        client.setNotificationHandler(method, (notification) => {
+          relay.notify(server, method, notification.params as Record<string, unknown> | undefined);
+        });
+      }
+    }
     return client;
+  }
+
+  /** What the upstream server declared at initialize (undefined before it is ready). */
+  serverCapabilities(): ServerCapabilities | undefined {
+    return this.currentState === "ready" ? this.client?.getServerCapabilities() : undefined;
+  }
+
+  async complete(params: CompleteRequestParams, options: CallOptions = {}): Promise<CompleteResult> {
+    const client = this.requireClient();
+    return this.forward("completion/complete", options, () =>
+      client.request(
+        { method: "completion/complete", params: params as Record<string, unknown> },
+        this.requestOptions(options),
+      ),
+    );
+  }
+
+  async subscribe(uri: string, subscribe: boolean): Promise<void> {
+    const client = this.requireClient();
+    const method = subscribe ? "resources/subscribe" : "resources/unsubscribe";
+    await this.forward(method, {}, () =>
+      client.request({ method, params: { uri } }, this.requestOptions({})),
+    );
+  }
+
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    const client = this.requireClient();
+    await this.forward("logging/setLevel", {}, () =>
+      client.request({ method: "logging/setLevel", params: { level } }, this.requestOptions({})),
+    );
   }
 
   private async handshake(client: Client, transport: Transport): Promise<void> {

@@ -1,7 +1,11 @@
 export type {
   CallToolResult,
+  ClientCapabilities,
+  CompleteRequestParams,
+  CompleteResult,
   GetPromptResult,
   Implementation,
+  LoggingLevel,
   Prompt,
   ReadResourceResult,
   Resource,
@@ -19,7 +23,14 @@ export {
   type ToolEntry,
   toolAllowed,
 } from "./catalogue.js";
-export type { CallOptions, ConnectionDeps, UpstreamListing } from "./connection.js";
+export type {
+  CallOptions,
+  ConnectionDeps,
+  RelayedNotification,
+  RelayedRequest,
+  UpstreamListing,
+  UpstreamRelay,
+} from "./connection.js";
 export { type PoolDeps, UpstreamPool } from "./pool.js";
 export { nextRestartDelay } from "./restart-policy.js";
 export {

@@ -1,3 +1,4 @@
+import type { CompleteRequestParams, LoggingLevel } from "@modelcontextprotocol/client";
 import { describeError, type Logger, VoidError } from "../core/index.js";
 import type { RestartPolicy, ServerSpec } from "../registry/index.js";
 import {
@@ -316,6 +317,23 @@ export class UpstreamSupervisor {
 
   getPrompt(name: string, args: Record<string, string> | undefined, options: CallOptions = {}) {
     return this.tracked((session) => session.getPrompt(name, args, options));
+  }
+
+  complete(params: CompleteRequestParams, options: CallOptions = {}) {
+    return this.tracked((session) => session.complete(params, options));
+  }
+
+  subscribe(uri: string, subscribe: boolean) {
+    return this.tracked((session) => session.subscribe(uri, subscribe));
+  }
+
+  setLogLevel(level: LoggingLevel) {
+    return this.tracked((session) => session.setLogLevel(level));
+  }
+
+  /** What the live session's server declared (undefined while it is not ready). */
+  serverCapabilities() {
+    return this.current === "ready" ? this.session?.serverCapabilities() : undefined;
   }
 
   /** Calls in progress on this server (for a graceful shutdown). */
