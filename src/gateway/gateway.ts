@@ -90,6 +90,7 @@ export class Gateway implements GatewayBackend {
   private readonly relay = new ClientRelay();
   private started = false;
   private startOnClient = false;
+  private sharedClients = false;
   private readonly log: Logger;
   private current: Catalogue = buildCatalogue([], META_TOOL_NAMES);
   private firstListDone = false;
@@ -177,19 +178,26 @@ export class Gateway implements GatewayBackend {
   }
 
   /**
-   * Starts the upstreams when the first client has initialized, declaring to them the
-   * capabilities that client declared (sampling, elicitation, roots), so an upstream sees only
-   * what the real client can do. Used by `serve`; one-shot commands call start().
+   * Starts the upstreams when the first client has initialized. Over stdio there is one client,
+   * and upstreams are told exactly the capabilities it declared (sampling, elicitation, roots).
+   * Where several clients may come and go (`shared`: the HTTP front), upstreams are told all of
+   * them, and a request reaching a client that lacks the capability is answered "method not
+   * found". Used by `serve`; one-shot commands call start().
    */
-  startWithFirstClient(): void {
+  startWithFirstClient(shared: boolean): void {
     this.startOnClient = true;
+    this.sharedClients = shared;
     prewarm(this.limits.memoryMb);
   }
 
   clientConnected(client: ClientChannel): void {
     this.relay.connected(client);
     if (this.startOnClient && !this.started) {
-      this.relay.declare(client.capabilities());
+      this.relay.declare(
+        this.sharedClients
+          ? { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } }
+          : client.capabilities(),
+      );
       this.start();
     }
   }

@@ -147,8 +147,22 @@ export class StdioTransport implements Transport {
         continue;
       }
       if (message === null) return;
-      this.onmessage?.(message);
+      this.deliver(message);
     }
+  }
+
+  /**
+   * Hands a message to the client. Responses wait for the next turn of the event loop: the SDK
+   * client runs notification handlers a little later than response handlers, so a progress
+   * notification that arrives together with its call's response would otherwise find the call
+   * already finished and be dropped (typescript-sdk issue #2580).
+   */
+  private deliver(message: JSONRPCMessage): void {
+    if ("id" in message && !("method" in message)) {
+      setImmediate(() => this.onmessage?.(message));
+      return;
+    }
+    this.onmessage?.(message);
   }
 
   send(message: JSONRPCMessage): Promise<void> {

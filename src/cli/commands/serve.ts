@@ -81,7 +81,7 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
       heal: true,
       ...(registryError ? { registryError } : {}),
     });
-    gateway.startWithFirstClient();
+    gateway.startWithFirstClient(args.options.http === true);
     const watcher = watchRegistry(
       registry.path,
       {

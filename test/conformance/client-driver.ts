@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+/**
+ * The client under test for `conformance client --command "node client-driver.js" --scenario X`.
+ *
+ * Contract with the suite (@modelcontextprotocol/conformance 0.1.x): it starts the scenario's
+ * server, then runs the command with that server's URL appended as the last argument and the
+ * scenario's name in MCP_CONFORMANCE_SCENARIO; it grades what reached its server, and counts a
+ * non-zero exit as a failure.
+ *
+ * What this does: it writes a temporary registry whose only server is that URL (Streamable
+ * HTTP, mounted without prefix, tools exposed directly), starts `voidmcp serve` on it over stdio
+ * as an IDE would, connects an SDK client to the gateway and performs the scenario's steps
+ * through it. So the suite grades voidmcp's upstream side, and the driver checks what came back
+ * to the downstream client. When every step gave the expected answer it prints
+ * `client-driver: ok <scenario>` on stdout (the suite keeps stdout with the results) and exits
+ * 0; otherwise it exits 1 with the reason on stderr, or 2 for a scenario it does not know.
+ * The gateway's stderr goes to ours. It gives up after DEADLINE_MS, below the suite's own
+ * 30 s timeout, which would kill only the shell around it.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CallToolResult, Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+
+/** dist/test/conformance/client-driver.js -> dist/src/cli/main.js */
+const CLI = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+const DEADLINE_MS = 20_000;
+
+/** The scenarios this driver knows, each with what the suite's server expects of a client. */
+const SCENARIOS = {
+  /** The suite checks the upstream `initialize` (protocol version, client info). */
+  initialize: async (client: Client) => {
+    await client.listTools();
+  },
+  /** The suite's server has `add_numbers` and checks that it was called with a and b. */
+  tools_call: async (client: Client) => {
+    const tools = await client.listTools();
+    expectTool(tools.tools, "add_numbers");
+    const result = await client.callTool({ name: "add_numbers", arguments: { a: 5, b: 3 } });
+    expectText(result, "The sum of 5 and 3 is 8");
+  },
+  /**
+   * The suite's tool sends an `elicitation/create` whose fields all have defaults; the client
+   * declares `applyDefaults` and accepts with empty content, so the SDK fills in the defaults,
+   * and the suite checks each one arrived at its server.
+   */
+  "elicitation-sep1034-client-defaults": async (client: Client) => {
+    const tools = await client.listTools();
+    expectTool(tools.tools, "test_client_elicitation_defaults");
+    const result = await client.callTool({ name: "test_client_elicitation_defaults", arguments: {} });
+    expectText(result, /^Elicitation completed: /);
+  },
+  /**
+   * The suite's tool answers on an SSE stream that it closes after a priming event with
+   * `retry: 500`, and delivers the result only on the GET stream the client must reopen after
+   * that delay (SEP-1699). The suite checks the reconnection and its timing.
+   */
+  "sse-retry": async (client: Client) => {
+    const tools = await client.listTools();
+    expectTool(tools.tools, "test_reconnection");
+    const result = await client.callTool({ name: "test_reconnection", arguments: {} });
+    expectText(result, "Reconnection test completed successfully");
+  },
+} satisfies Record<string, (client: Client) => Promise<void>>;
+
+type ScenarioName = keyof typeof SCENARIOS;
+
+function isScenario(name: string): name is ScenarioName {
+  return Object.hasOwn(SCENARIOS, name);
+}
+
+function expectTool(tools: ReadonlyArray<{ name: string }>, name: string): void {
+  if (!tools.some((tool) => tool.name === name)) {
+    throw new Error(
+      `the gateway does not list "${name}"; it lists: ${tools.map((t) => t.name).join(", ") || "nothing"}`,
+    );
+  }
+}
+
+function expectText(result: CallToolResult, expected: string | RegExp): void {
+  const content = result.content;
+  const text = content.find((block): block is { type: "text"; text: string } => block.type === "text")?.text;
+  const ok = typeof expected === "string" ? text === expected : text !== undefined && expected.test(text);
+  if (!ok || result.isError === true) {
+    throw new Error(`unexpected tool result: ${JSON.stringify(result)} (expected text ${String(expected)})`);
+  }
+}
+
+async function drive(scenario: ScenarioName, url: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "voidmcp-conformance-client-"));
+  try {
+    const registry = join(dir, "servers.json");
+    const document = {
+      expose: "direct",
+      mcpServers: { scenario: { type: "http", url, prefix: "" } },
+    };
+    await writeFile(registry, `${JSON.stringify(document, null, 2)}\n`);
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, "serve", "--config", registry],
+      env: { ...(process.env as Record<string, string>), VOIDMCP_LOG_LEVEL: "info" },
+      stderr: "inherit",
+    });
+    const client = new Client(
+      { name: "voidmcp-conformance-driver", version: "1.0.0" },
+      { capabilities: { elicitation: { form: { applyDefaults: true } } } },
+    );
+    client.setRequestHandler("elicitation/create", () => ({ action: "accept", content: {} }));
+    await client.connect(transport);
+    try {
+      await SCENARIOS[scenario](client);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const url = process.argv[process.argv.length - 1] ?? "";
+  const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "";
+  if (!/^https?:\/\//.test(url)) {
+    process.stderr.write(`client-driver: expected the server URL as the last argument, got "${url}"\n`);
+    return 2;
+  }
+  if (!isScenario(scenario)) {
+    process.stderr.write(
+      `client-driver: scenario "${scenario}" is not driven; known: ${Object.keys(SCENARIOS).join(", ")}\n`,
+    );
+    return 2;
+  }
+  const deadline = setTimeout(() => {
+    // The gateway exits when its stdin closes, that is with us.
+    process.stderr.write(`client-driver: ${scenario} did not finish within ${DEADLINE_MS} ms\n`);
+    process.exit(1);
+  }, DEADLINE_MS);
+  deadline.unref();
+  await drive(scenario, url);
+  process.stdout.write(`client-driver: ok ${scenario}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `client-driver: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
