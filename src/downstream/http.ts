@@ -15,6 +15,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { describeError, type Logger, VoidError } from "../core/index.js";
 import type { GatewayBackend } from "./backend.js";
+import { SessionEventStore } from "./event-store.js";
 import { createDownstreamServer } from "./server.js";
 
 export interface HttpOptions {
@@ -24,6 +25,8 @@ export interface HttpOptions {
   /** Required as `Authorization: Bearer <token>`; undefined turns auth off (--no-auth). */
   readonly token: string | undefined;
   readonly maxBodyBytes?: number;
+  /** A session with no request and no open stream for this long is ended (clients that never DELETE). */
+  readonly sessionIdleMs?: number;
   readonly log: Logger;
 }
 
@@ -39,10 +42,25 @@ export interface HttpEndpoint {
 export const MCP_PATH = "/mcp";
 export const HEALTH_PATH = "/healthz";
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+/** How soon (ms) a client should reconnect a dropped SSE stream, sent in the stream's retry field. */
+const SSE_RETRY_MS = 1_000;
+
+/**
+ * How long the calls of a dropped POST stream wait for the client to resume it (GET with
+ * Last-Event-ID) before they are cancelled: a network drop is not a cancellation, a client that
+ * went away is.
+ */
+const RESUME_GRACE_MS = 3 * SSE_RETRY_MS;
 
 interface Session {
   readonly transport: WebStandardStreamableHTTPServerTransport;
   readonly close: () => Promise<void>;
+  /** Requests (streams included) in progress, and when the last one ended. */
+  active: number;
+  lastSeen: number;
+  /** Cancellations of dropped calls, waiting out RESUME_GRACE_MS. */
+  readonly pendingCancels: Set<NodeJS.Timeout>;
 }
 
 class BodyTooLarge extends Error {}
@@ -87,18 +105,27 @@ function toWebRequest(req: IncomingMessage, url: URL, body: Buffer): Request {
   return new Request(url, { method, headers, ...(method === "POST" && body.length > 0 ? { body } : {}) });
 }
 
-/** Streams a Fetch Response (JSON or SSE) onto a node response; stops when the client leaves. */
-async function send(response: Response, res: ServerResponse): Promise<void> {
+/**
+ * Streams a Fetch Response (JSON or SSE) onto a node response; stops when the client leaves.
+ * Resolves false when the client left before the response was complete.
+ */
+async function send(response: Response, res: ServerResponse): Promise<boolean> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) res.setHeader(name, value);
   if (response.body === null) {
     res.end();
-    return;
+    return true;
   }
   // An SSE stream may stay quiet for a long time: the client must get the headers now.
   res.flushHeaders();
   const reader = response.body.getReader();
-  res.on("close", () => void reader.cancel().catch(() => {}));
+  let ended = false;
+  let left = false;
+  res.on("close", () => {
+    if (ended) return;
+    left = true;
+    void reader.cancel().catch(() => {});
+  });
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -106,9 +133,41 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
       res.write(value);
     }
   } catch {
-    // the client went away
+    left = true;
   } finally {
+    ended = true;
     res.end();
+  }
+  return !left;
+}
+
+/** The ids of the JSON-RPC requests in a POST body (none when it is not JSON). */
+function requestIds(body: Buffer): Array<string | number> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return [];
+  }
+  return (Array.isArray(parsed) ? parsed : [parsed]).flatMap((message: unknown) => {
+    if (typeof message !== "object" || message === null || !("method" in message) || !("id" in message))
+      return [];
+    const { id } = message;
+    return typeof id === "string" || typeof id === "number" ? [id] : [];
+  });
+}
+
+/**
+ * A client that drops the connection of a POST before its answers came will never read them:
+ * cancel its requests as if it had sent notifications/cancelled, so upstream work stops too.
+ */
+function cancelAbandoned(transport: WebStandardStreamableHTTPServerTransport, body: Buffer): void {
+  for (const requestId of requestIds(body)) {
+    transport.onmessage?.({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId, reason: "the HTTP client disconnected" },
+    });
   }
 }
 
@@ -132,6 +191,13 @@ function isInitialize(body: Buffer): boolean {
   }
 }
 
+/** The host of the endpoint's URL: loopback for a wildcard address, IPv6 literals in brackets. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -149,17 +215,26 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
   const sessions = new Map<string, Session>();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const allowed = [...localhostAllowedHostnames()];
-  if (!["0.0.0.0", "::"].includes(options.host) && !allowed.includes(options.host))
-    allowed.push(options.host);
+  // Host and Origin carry IPv6 literals in brackets; a wildcard address is reached on loopback.
+  const ownHost = urlHost(options.host);
+  if (!allowed.includes(ownHost)) allowed.push(ownHost);
 
   const openSession = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => {
     const { server, dispose } = createDownstreamServer(backend);
     let id: string | undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: new SessionEventStore(),
+      retryInterval: SSE_RETRY_MS,
       onsessioninitialized: (sessionId) => {
         id = sessionId;
-        sessions.set(sessionId, { transport, close: () => server.close() });
+        sessions.set(sessionId, {
+          transport,
+          close: () => server.close(),
+          pendingCancels: new Set(),
+          active: 0,
+          lastSeen: Date.now(),
+        });
       },
       onsessionclosed: (sessionId) => {
         sessions.delete(sessionId);
@@ -236,7 +311,27 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         jsonRpcError(res, 404, -32001, "Session not found: it ended or never existed; initialize a new one");
         return;
       }
-      await send(await session.transport.handleRequest(toWebRequest(req, url, body)), res);
+      if (req.method === "GET" && header(req, "last-event-id") !== undefined) {
+        // The client is resuming a dropped stream: it still wants its answers.
+        for (const timer of session.pendingCancels) clearTimeout(timer);
+        session.pendingCancels.clear();
+      }
+      session.active += 1;
+      let complete: boolean;
+      try {
+        complete = await send(await session.transport.handleRequest(toWebRequest(req, url, body)), res);
+      } finally {
+        session.active -= 1;
+        session.lastSeen = Date.now();
+      }
+      if (!complete && req.method === "POST") {
+        const timer = setTimeout(() => {
+          session.pendingCancels.delete(timer);
+          if (sessions.get(sessionId) === session) cancelAbandoned(session.transport, body);
+        }, RESUME_GRACE_MS);
+        timer.unref();
+        session.pendingCancels.add(timer);
+      }
       return;
     }
     if (req.method === "POST" && isInitialize(body)) {
@@ -285,15 +380,32 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
     });
     http.listen(options.port, options.host, () => resolve());
   });
+  // Clients that vanish without DELETE would otherwise keep their sessions (and the gateway's
+  // bookkeeping for them) forever.
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, session] of sessions) {
+        if (session.active === 0 && now - session.lastSeen > idleMs) {
+          sessions.delete(id);
+          options.log.debug(`HTTP session ${id} idle for ${idleMs} ms: ended`);
+          void session.close().catch(() => {});
+        }
+      }
+    },
+    Math.min(60_000, Math.max(100, idleMs / 4)),
+  );
+  sweeper.unref();
   const { port } = http.address() as AddressInfo;
-  const shownHost = options.host.includes(":") ? `[${options.host}]` : options.host;
   let closed = false;
   return {
-    url: `http://${shownHost}:${port}${MCP_PATH}`,
+    url: `http://${ownHost}:${port}${MCP_PATH}`,
     sessionCount: () => sessions.size,
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       const all = [...sessions.values()];
       sessions.clear();
       await Promise.all(all.map((s) => s.close().catch(() => {})));

@@ -16,6 +16,14 @@ import { VERSION } from "../version.js";
 const SHUTDOWN_GRACE_MS = 3_000;
 export const DEFAULT_HTTP_PORT = 7_420;
 
+function positiveMs(raw: unknown, option: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new VoidError("usage", `${option} must be a positive number of milliseconds, not "${String(raw)}"`);
+  }
+  return value;
+}
+
 function portFrom(raw: unknown): number {
   if (raw === undefined) return DEFAULT_HTTP_PORT;
   const port = Number(raw);
@@ -53,6 +61,12 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
     { name: "host", type: "string", value: "H", description: "HTTP address to bind (default 127.0.0.1)" },
     { name: "no-auth", type: "boolean", description: "accept HTTP requests without the bearer token" },
     { name: "stdio", type: "boolean", description: "with --http, also serve stdio" },
+    {
+      name: "session-timeout",
+      type: "string",
+      value: "MS",
+      description: "end HTTP sessions idle this long without DELETE (default 1800000)",
+    },
     CONFIG_OPTION,
     HELP_OPTION,
   ],
@@ -98,7 +112,7 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
     ) {
       watcher.close();
       await gateway.close();
-      throw new VoidError("usage", "--port, --host and --no-auth need --http");
+      throw new VoidError("usage", "--port, --host, --no-auth and --session-timeout need --http");
     }
     let endpoint: HttpEndpoint | undefined;
     let session: StdioSession | undefined;
@@ -113,6 +127,9 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
           host: typeof args.options.host === "string" ? args.options.host : "127.0.0.1",
           port: portFrom(args.options.port),
           token: token?.value,
+          ...(args.options["session-timeout"] !== undefined
+            ? { sessionIdleMs: positiveMs(args.options["session-timeout"], "--session-timeout") }
+            : {}),
           log,
         });
         const auth = token
