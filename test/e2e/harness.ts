@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -195,4 +195,37 @@ export function textOf(result: { content?: unknown }): string {
     ? (result.content as Array<{ type: string; text?: string }>)
     : [];
   return blocks.find((b) => b.type === "text")?.text ?? "";
+}
+
+export interface InspectorResult {
+  readonly code: number;
+  /** stdout parsed as JSON; undefined when it is not JSON. */
+  readonly json: unknown;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the MCP Inspector CLI (`mcp-inspector-cli --cli ...args`). inspector-cli 1.0.3 resolves
+ * its own package.json against the working directory, so it runs from its build folder.
+ */
+export function runInspector(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<InspectorResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [INSPECTOR_CLI, "--cli", ...args],
+      { cwd: dirname(INSPECTOR_CLI), env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+        resolve({ code: error ? Number(error.code ?? 1) : 0, json, stderr });
+      },
+    );
+  });
 }

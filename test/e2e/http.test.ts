@@ -6,19 +6,18 @@
  * requests) are in http-relay.test.ts; many sessions and stdio+HTTP in one process in
  * http-sessions.test.ts.
  */
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { Agent } from "node:http";
 import { createServer, type Server } from "node:net";
 import { networkInterfaces } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectFailure, modeOf } from "./cli-support.js";
 import {
   EVERYTHING,
   fixtureEntry,
-  INSPECTOR_CLI,
   runCli,
+  runInspector,
   type TempDir,
   tempRegistry,
   textOf,
@@ -411,23 +410,8 @@ describe("serve --http: sessions", () => {
  * inspector-cli 1.0.3 resolves its own package.json against the working directory, so it runs
  * from its build folder; `--header` passes the token.
  */
-function inspect(url: string, ...args: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [INSPECTOR_CLI, "--cli", url, "--transport", "http", ...args],
-      { cwd: dirname(INSPECTOR_CLI), timeout: 60_000 },
-      (error, stdout, stderr) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: error ? Number(error.code ?? 1) : 0, json, stderr });
-      },
-    );
-  });
+function inspect(url: string, ...args: string[]) {
+  return runInspector([url, "--transport", "http", ...args]);
 }
 
 describe("serve --http: the MCP Inspector CLI in URL mode", () => {

@@ -4,10 +4,8 @@
  * against the working directory (so it runs from its build folder), and it claims `--config`
  * for itself (so the registry path goes through VOIDMCP_CONFIG).
  */
-import { execFile } from "node:child_process";
-import { dirname } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, EVERYTHING, fixtureEntry, INSPECTOR_CLI, type TempDir, tempRegistry } from "./harness.js";
+import { CLI, EVERYTHING, fixtureEntry, runInspector, type TempDir, tempRegistry } from "./harness.js";
 
 let temp: TempDir;
 
@@ -21,27 +19,8 @@ afterAll(async () => {
   await temp?.cleanup();
 });
 
-function inspect(...args: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [INSPECTOR_CLI, "--cli", process.execPath, CLI, "serve", ...args],
-      {
-        cwd: dirname(INSPECTOR_CLI),
-        env: { ...process.env, VOIDMCP_CONFIG: temp.registry },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: error ? Number(error.code ?? 1) : 0, json, stderr });
-      },
-    );
-  });
+function inspect(...args: string[]) {
+  return runInspector([process.execPath, CLI, "serve", ...args], { VOIDMCP_CONFIG: temp.registry });
 }
 
 describe("MCP Inspector CLI as the client", () => {
