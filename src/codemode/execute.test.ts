@@ -1280,10 +1280,15 @@ describe("engine isolation", () => {
 
   it("keeps working for 50 runs in a row with out-of-memory and timeout runs among them", async () => {
     const limits = { memoryMb: 16, timeoutMs: 150 };
+    // Filling 16 MB can take longer than 150 ms on a loaded machine: the memory runs get time
+    // enough that only the memory cap can stop them.
+    const memoryLimits = { memoryMb: 16, timeoutMs: 10_000 };
     const outcomes: string[] = [];
     for (let i = 0; i < 50; i++) {
       if (i % 10 === 3) {
-        const result = await run("const a = [];\nfor (;;) a.push({ n: a.length });", { limits });
+        const result = await run("const a = [];\nfor (;;) a.push({ n: a.length });", {
+          limits: memoryLimits,
+        });
         outcomes.push(result.report.limitsHit.join() || "no limit");
       } else if (i % 10 === 7) {
         const result = await run("while (true) {}", { limits });
