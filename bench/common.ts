@@ -171,7 +171,8 @@ export async function openGateway(
     const result = await gateway.client.callTool({ name: "list_servers", arguments: {} });
     const servers =
       (result.structuredContent as { servers?: { state: string }[] } | undefined)?.servers ?? [];
-    if (servers.every((s) => s.state === "ready")) return gateway;
+    const expected = Object.keys((registry.mcpServers as Record<string, unknown> | undefined) ?? {}).length;
+    if (servers.length === expected && servers.every((s) => s.state === "ready")) return gateway;
     if (Date.now() > deadline) {
       await gateway.client.close();
       throw new Error(`servers not ready within ${timeoutMs} ms`);

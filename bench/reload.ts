@@ -62,7 +62,10 @@ async function open(dir: string, names: readonly string[]) {
     new Promise<void>((resolve) => {
       notify = resolve;
     });
-  await until(async () => (await servers(client)).every((s) => s.state === "ready"), 120_000);
+  await until(async () => {
+    const rows = await servers(client);
+    return rows.length === names.length && rows.every((s) => s.state === "ready");
+  }, 120_000);
   return { registry, client, changed };
 }
 

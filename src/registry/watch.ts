@@ -37,8 +37,8 @@ const DEFAULT_POLL_MS = 1_000;
  * sees editors that save by writing a new file and renaming it over the old one, and the file
  * being created or deleted; a slow stat poll backs the events up. Bursts (a save that writes in
  * pieces, a script that edits 50 times a second) are debounced into one read. A file that is
- * broken, unreadable or deleted is reported as a problem and never replaces the last good
- * registry; fixing it delivers the fixed registry.
+ * broken, unreadable, deleted or suddenly empty (a save caught half-way) is reported as a
+ * problem and never replaces the last good registry; fixing it delivers the fixed registry.
  */
 export function watchRegistry(
   path: string,
@@ -84,6 +84,15 @@ export function watchRegistry(
         return report(registryIoError("read", file, error));
       }
       if (closed) return;
+      if (text.trim() === "" && lastText !== undefined && lastText.trim() !== "") {
+        // Most likely a save caught between truncating and writing; an intentionally empty
+        // registry is written as {} (or with an empty mcpServers).
+        return report(
+          new VoidError("registry_invalid", `${file} is empty; the servers it listed keep running`, {
+            hint: "write {} to stop them all, or finish the edit",
+          }),
+        );
+      }
       let registry: Registry;
       try {
         registry = parseRegistryText(text, file);

@@ -188,6 +188,17 @@ describe("hot reload", () => {
     expect((await row("alpha"))?.pid).toBe(alpha?.pid);
   });
 
+  it("an emptied file (a save caught half-way) keeps the servers running", async () => {
+    const good = readFileSync(temp.registry, "utf8");
+    const alpha = await row("alpha");
+    await writeFile(temp.registry, "");
+    expect(await eventually(async () => /is empty/.test((await report()).registryError ?? ""), 5_000)).toBe(true);
+    expect((await row("alpha"))?.pid).toBe(alpha?.pid);
+    await writeFile(temp.registry, good);
+    expect(await eventually(async () => (await report()).registryError === undefined, 5_000)).toBe(true);
+    expect((await row("alpha"))?.pid).toBe(alpha?.pid);
+  });
+
   it("50 edits in one second settle on the last one", async () => {
     for (let i = 0; i < 50; i++) {
       const servers: Record<string, unknown> = { alpha: server("alpha") };
