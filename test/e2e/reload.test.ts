@@ -192,7 +192,9 @@ describe("hot reload", () => {
     const good = readFileSync(temp.registry, "utf8");
     const alpha = await row("alpha");
     await writeFile(temp.registry, "");
-    expect(await eventually(async () => /is empty/.test((await report()).registryError ?? ""), 5_000)).toBe(true);
+    expect(await eventually(async () => /is empty/.test((await report()).registryError ?? ""), 5_000)).toBe(
+      true,
+    );
     expect((await row("alpha"))?.pid).toBe(alpha?.pid);
     await writeFile(temp.registry, good);
     expect(await eventually(async () => (await report()).registryError === undefined, 5_000)).toBe(true);
