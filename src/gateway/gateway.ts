@@ -187,7 +187,7 @@ export class Gateway implements GatewayBackend {
   startWithFirstClient(shared: boolean): void {
     this.startOnClient = true;
     this.sharedClients = shared;
-    prewarm(this.limits.memoryMb);
+    // No sandbox preparation here: it would compete with answering initialize. start() does it.
   }
 
   clientConnected(client: ClientChannel): void {
