@@ -52,9 +52,3 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
-
-/** Wraps anything thrown into a VoidError, keeping VoidErrors as they are. */
-export function toVoidError(error: unknown, code: VoidErrorCode = "internal"): VoidError {
-  if (error instanceof VoidError) return error;
-  return new VoidError(code, describeError(error), { cause: error });
-}

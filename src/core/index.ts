@@ -2,11 +2,11 @@ export {
   describeError,
   exitCodeFor,
   isVoidError,
-  toVoidError,
   VoidError,
   type VoidErrorCode,
   type VoidErrorOptions,
 } from "./errors.js";
+export { Listeners } from "./listeners.js";
 export {
   createLogger,
   type Logger,

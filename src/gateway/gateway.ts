@@ -5,7 +5,7 @@ import {
   parseLimits,
   prewarm,
 } from "../codemode/index.js";
-import { describeError, type Logger, VoidError } from "../core/index.js";
+import { describeError, Listeners, type Logger, VoidError } from "../core/index.js";
 import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
 import { diffServers, type Registry, type ServerDiff, type ServerSpec } from "../registry/index.js";
 import {
@@ -94,7 +94,7 @@ export class Gateway implements GatewayBackend {
   private readonly log: Logger;
   private current: Catalogue = buildCatalogue([], META_TOOL_NAMES);
   private firstListDone = false;
-  private readonly listeners = new Set<(kinds: readonly ListKind[]) => void>();
+  private readonly listeners = new Listeners<[readonly ListKind[]]>();
 
   constructor(options: GatewayOptions) {
     this.registry = options.registry;
@@ -218,8 +218,7 @@ export class Gateway implements GatewayBackend {
   }
 
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   private rebuild(): void {
@@ -246,7 +245,7 @@ export class Gateway implements GatewayBackend {
     this.current = next;
     const changed = changedKinds(previous, next);
     if (changed.length > 0) {
-      for (const listener of this.listeners) listener(changed);
+      this.listeners.emit(changed);
     }
   }
 

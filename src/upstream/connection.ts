@@ -18,7 +18,7 @@ import {
   type Tool,
   type Transport,
 } from "@modelcontextprotocol/client";
-import { describeError, type Logger, VoidError } from "../core/index.js";
+import { describeError, Listeners, type Logger, VoidError } from "../core/index.js";
 import {
   expandServer,
   type RemoteServerSpec,
@@ -144,7 +144,7 @@ export class UpstreamConnection {
   private startedAt = 0;
   private readyAfterMs: number | undefined;
   private settled: Promise<void> = Promise.resolve();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners: Listeners;
   private readonly pendingRefresh = new Set<ListKind>();
   private failedForGood = false;
   private readonly log: Logger;
@@ -157,6 +157,9 @@ export class UpstreamConnection {
     this.deps = deps;
     this.currentState = spec.enabled ? "starting" : "disabled";
     this.log = deps.log.child(spec.name);
+    this.listeners = new Listeners((error) =>
+      this.log.error(`change listener failed: ${describeError(error)}`),
+    );
   }
 
   get name(): string {
@@ -199,8 +202,7 @@ export class UpstreamConnection {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Resolves when the current start attempt has ended (ready or failed). */
@@ -611,12 +613,6 @@ export class UpstreamConnection {
   }
 
   private emit(): void {
-    for (const listener of this.listeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.log.error(`change listener failed: ${describeError(error)}`);
-      }
-    }
+    this.listeners.emit();
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger } from "../core/index.js";
+import { Listeners, type Logger } from "../core/index.js";
 import type { ServerSpec } from "../registry/index.js";
 import type { ConnectionDeps } from "./connection.js";
 import { type SupervisorOptions, UpstreamSupervisor } from "./supervisor.js";
@@ -14,7 +14,7 @@ export interface PoolDeps extends ConnectionDeps {
  */
 export class UpstreamPool {
   private readonly connections = new Map<string, UpstreamSupervisor>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private closed = false;
 
   private readonly deps: PoolDeps;
@@ -82,8 +82,7 @@ export class UpstreamPool {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /**
@@ -103,6 +102,6 @@ export class UpstreamPool {
 
   private emit(): void {
     if (this.closed) return;
-    for (const listener of this.listeners) listener();
+    this.listeners.emit();
   }
 }

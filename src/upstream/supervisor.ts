@@ -1,5 +1,5 @@
 import type { CompleteRequestParams, LoggingLevel } from "@modelcontextprotocol/client";
-import { describeError, type Logger, VoidError } from "../core/index.js";
+import { describeError, Listeners, type Logger, VoidError } from "../core/index.js";
 import type { RestartPolicy, ServerSpec } from "../registry/index.js";
 import {
   type CallOptions,
@@ -72,13 +72,16 @@ export class UpstreamSupervisor {
   private lastUsed = Date.now();
   private inFlight = 0;
   private settled: Promise<void> = Promise.resolve();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners: Listeners;
 
   constructor(spec: ServerSpec, deps: ConnectionDeps, options: SupervisorOptions) {
     this.spec = spec;
     this.deps = deps;
     this.options = options;
     this.log = deps.log.child(spec.name);
+    this.listeners = new Listeners((error) =>
+      this.log.error(`change listener failed: ${describeError(error)}`),
+    );
     this.current = spec.enabled ? "starting" : "disabled";
   }
 
@@ -133,8 +136,7 @@ export class UpstreamSupervisor {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Resolves when the current start attempt has ended (ready, failed or waiting to retry). */
@@ -366,12 +368,6 @@ export class UpstreamSupervisor {
   }
 
   private emit(): void {
-    for (const listener of this.listeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.log.error(`change listener failed: ${describeError(error)}`);
-      }
-    }
+    this.listeners.emit();
   }
 }
