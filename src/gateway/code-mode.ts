@@ -9,8 +9,10 @@ import {
   toolDeclaration,
 } from "../codemode/index.js";
 import { describeError } from "../core/index.js";
-import type { CallToolResult, Catalogue, UpstreamPool } from "../upstream/index.js";
-import type { ServerSummary } from "./meta-tools.js";
+import type { RequestContext } from "../downstream/index.js";
+import type { CallToolResult, Catalogue } from "../upstream/index.js";
+import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type ServerSummary } from "./meta-tools.js";
+import type { Router } from "./router.js";
 import { searchTools } from "./search.js";
 import { unwrapToolResult } from "./unwrap.js";
 
@@ -98,20 +100,41 @@ function accessServer(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
 
-/** The bridge between scripts and upstreams: what the sandbox calls. */
-export function sandboxHost(pool: UpstreamPool, catalogue: () => Catalogue): SandboxHost {
+/**
+ * What `search` takes, from the meta-tool's arguments or a script's options, normalised once:
+ * unknown details fall back to the default, the limit is a whole number from 1 to MAX_SEARCH_LIMIT.
+ */
+export function searchRequest(query: unknown, options: unknown): SearchRequest {
+  const opts = (typeof options === "object" && options !== null ? options : {}) as {
+    detail?: unknown;
+    limit?: unknown;
+  };
+  const detail = DETAILS.find((d) => d === opts.detail) ?? DEFAULT_DETAIL;
+  const limit =
+    typeof opts.limit === "number" && Number.isFinite(opts.limit)
+      ? Math.min(Math.max(1, Math.floor(opts.limit)), MAX_SEARCH_LIMIT)
+      : DEFAULT_SEARCH_LIMIT;
+  return { query: typeof query === "string" ? query : "", detail, limit };
+}
+
+/**
+ * The bridge between a script and the upstreams: every call goes through the router as a call
+ * of the client whose `execute_code` runs the script, with the run's own cancellation signal.
+ */
+export function sandboxHost(
+  router: Router,
+  catalogue: () => Catalogue,
+  context: RequestContext,
+): SandboxHost {
   return {
     async callTool(server, tool, args, signal) {
-      const entry = catalogue().toolOf(server, tool);
-      const connection = pool.get(server);
-      if (!entry || !connection) throw new Error(`tool "${tool}" of server "${server}" is not available`);
       let result: CallToolResult;
       try {
         const input =
           typeof args === "object" && args !== null && !Array.isArray(args)
             ? (args as Record<string, unknown>)
             : {};
-        result = await connection.callTool(entry.upstreamName, input, { signal });
+        result = await router.callToolOf(server, tool, input, { ...context, signal });
       } catch (error) {
         throw new Error(describeError(error));
       }
@@ -120,35 +143,26 @@ export function sandboxHost(pool: UpstreamPool, catalogue: () => Catalogue): San
       return unwrapped.value;
     },
     async search(query, options) {
-      const opts = (typeof options === "object" && options !== null ? options : {}) as {
-        detail?: unknown;
-        limit?: unknown;
-      };
-      const detail = DETAILS.includes(opts.detail as DeclarationDetail)
-        ? (opts.detail as DeclarationDetail)
-        : DEFAULT_DETAIL;
-      const limit = typeof opts.limit === "number" ? Math.min(Math.max(1, Math.floor(opts.limit)), 50) : 10;
-      const answer = searchCatalogue(catalogue(), { query, detail, limit });
-      return answer.structured;
+      return searchCatalogue(catalogue(), searchRequest(query, options)).structured;
     },
   };
 }
 
-/** Runs one `execute_code` call against the current catalogue. */
+/** Runs one `execute_code` call against the current catalogue, as `context`'s call. */
 export function runCode(
   code: string,
   timeoutMs: number | undefined,
   limits: CodeModeLimits,
-  pool: UpstreamPool,
+  router: Router,
   catalogue: () => Catalogue,
-  signal: AbortSignal | undefined,
+  context: RequestContext,
 ): Promise<ExecutionResult> {
   return executeCode({
     code,
     limits: limitsForCall(limits, timeoutMs),
     catalogue: guestCatalogue(catalogue()),
-    host: sandboxHost(pool, catalogue),
-    ...(signal ? { signal } : {}),
+    host: sandboxHost(router, catalogue, context),
+    signal: context.signal,
   });
 }
 

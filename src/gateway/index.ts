@@ -1,6 +1,17 @@
-export { guestCatalogue, reportLine, runCode, sandboxHost, searchCatalogue } from "./code-mode.js";
-export { AUTO_DIRECT_MAX_TOOLS, exposeDirect } from "./exposure.js";
-export { Gateway, type GatewayOptions, type GatewayReport, type ServerReport } from "./gateway.js";
-export { META_TOOL_NAMES, metaTools } from "./meta-tools.js";
-export { type SearchHit, searchTools } from "./search.js";
-export { unwrapToolResult } from "./unwrap.js";
+/**
+ * The composition root: serving (load → watch → apply → fronts → shutdown), the router every
+ * call to an upstream goes through, hot reload and status. The CLI imports from here only.
+ */
+
+export type { CallToolResult, Tool } from "../upstream/index.js";
+export { reportLine } from "./code-mode.js";
+export { Gateway, type GatewayOptions, type GatewayReport } from "./gateway.js";
+export {
+  DEFAULT_HTTP_PORT,
+  type HttpServeOptions,
+  type ServeOptions,
+  type Serving,
+  SHUTDOWN_GRACE_MS,
+  serve,
+} from "./serve.js";
+export type { ServerReport } from "./upstreams.js";

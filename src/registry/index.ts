@@ -47,6 +47,7 @@ export {
   type TomlValue,
 } from "./toml.js";
 export {
+  type CodeModeSettings,
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_FIRST_LIST_WAIT_MS,
   DEFAULT_HEALTH_CHECK_MS,

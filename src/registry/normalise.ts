@@ -1,5 +1,6 @@
 import type { ParsedServerEntry, RegistryFile } from "./schema.js";
 import {
+  type CodeModeSettings,
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_FIRST_LIST_WAIT_MS,
   DEFAULT_HEALTH_CHECK_MS,
@@ -24,7 +25,7 @@ export function normaliseRegistry(file: RegistryFile, path: string, exists: bool
     callTimeoutMs: file.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     restart: { ...DEFAULT_RESTART_POLICY, ...definedOnly(file.restart ?? {}) },
     healthCheckMs: file.healthCheckMs ?? DEFAULT_HEALTH_CHECK_MS,
-    codeMode: file.codeMode ?? {},
+    codeMode: codeModeSettings(file.codeMode),
   };
   const servers = Object.entries(file.mcpServers ?? {}).map(([name, entry]) =>
     normaliseServer(name, entry, settings.callTimeoutMs),
@@ -59,6 +60,35 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
     env: { ...entry.env },
     cwd: entry.cwd,
   };
+}
+
+/** The known Code Mode keys that the file sets (unknown keys stay in the file, not in settings). */
+function codeModeSettings(raw: RegistryFile["codeMode"]): CodeModeSettings {
+  if (raw === undefined) return {};
+  const {
+    timeoutMs,
+    maxTimeoutMs,
+    memoryMb,
+    stackKb,
+    maxToolCalls,
+    maxCodeBytes,
+    maxOutputBytes,
+    maxLogBytes,
+    maxConcurrentRuns,
+    maxQueuedRuns,
+  } = raw;
+  return definedOnly({
+    timeoutMs,
+    maxTimeoutMs,
+    memoryMb,
+    stackKb,
+    maxToolCalls,
+    maxCodeBytes,
+    maxOutputBytes,
+    maxLogBytes,
+    maxConcurrentRuns,
+    maxQueuedRuns,
+  });
 }
 
 function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {

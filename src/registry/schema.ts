@@ -160,6 +160,33 @@ const entryFields = z.looseObject(
 
 export const serverEntrySchema = entryFields.superRefine(checkEntry);
 
+const wholeNumber = (min: number, max: number, unit: string) =>
+  z
+    .int({ error: expected(`a whole number of ${unit}`) })
+    .min(min, { error: `expected at least ${min} ${unit}` })
+    .max(max, { error: `expected at most ${max} ${unit}` });
+
+/**
+ * Code Mode limits. Each one is optional (the sandbox's defaults fill the gaps); a value of the
+ * wrong type or out of range is a rejected edit like any other. Unknown keys are kept, so a file
+ * written for a later voidmcp still loads.
+ */
+const codeModeSchema = z.looseObject(
+  {
+    timeoutMs: wholeNumber(1, 3_600_000, "milliseconds").optional(),
+    maxTimeoutMs: wholeNumber(1, 3_600_000, "milliseconds").optional(),
+    memoryMb: wholeNumber(8, 1024, "MB").optional(),
+    stackKb: wholeNumber(64, 1024, "KB").optional(),
+    maxToolCalls: wholeNumber(1, 100_000, "calls").optional(),
+    maxCodeBytes: wholeNumber(1, 10_000_000, "bytes").optional(),
+    maxOutputBytes: wholeNumber(1, 100_000_000, "bytes").optional(),
+    maxLogBytes: wholeNumber(1, 10_000_000, "bytes").optional(),
+    maxConcurrentRuns: wholeNumber(1, 64, "runs").optional(),
+    maxQueuedRuns: wholeNumber(0, 10_000, "runs").optional(),
+  },
+  { error: expected("an object") },
+);
+
 export const registryFileSchema = z.looseObject(
   {
     version: z
@@ -168,7 +195,7 @@ export const registryFileSchema = z.looseObject(
       })
       .optional(),
     expose: z.enum(["auto", "code", "direct"], { error: expected('"auto", "code" or "direct"') }).optional(),
-    codeMode: z.looseObject({}, { error: expected("an object") }).optional(),
+    codeMode: codeModeSchema.optional(),
     firstListWaitMs: z
       .int({ error: expected("a whole number of milliseconds") })
       .nonnegative({ error: "expected zero or a positive number of milliseconds" })

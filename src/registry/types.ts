@@ -57,8 +57,22 @@ export interface GatewaySettings {
   readonly restart: RestartPolicy;
   /** How often a ready server is pinged to detect a hang; 0 turns it off. */
   readonly healthCheckMs: number;
-  /** Gateway-wide Code Mode settings, kept as written; the codemode layer parses them. */
-  readonly codeMode: Readonly<Record<string, unknown>>;
+  /** Gateway-wide Code Mode limits the file sets; the sandbox's defaults fill the rest. */
+  readonly codeMode: CodeModeSettings;
+}
+
+/** The `codeMode` object: every key optional, each checked against its range when parsed. */
+export interface CodeModeSettings {
+  readonly timeoutMs?: number;
+  readonly maxTimeoutMs?: number;
+  readonly memoryMb?: number;
+  readonly stackKb?: number;
+  readonly maxToolCalls?: number;
+  readonly maxCodeBytes?: number;
+  readonly maxOutputBytes?: number;
+  readonly maxLogBytes?: number;
+  readonly maxConcurrentRuns?: number;
+  readonly maxQueuedRuns?: number;
 }
 
 export interface RestartPolicy {

@@ -38,4 +38,5 @@ export {
   type UpstreamState,
   type UpstreamStatus,
   UpstreamSupervisor,
+  UpstreamSupervisor as UpstreamServer,
 } from "./supervisor.js";

@@ -1,5 +1,5 @@
 import { isVoidError, VoidError } from "../../core/index.js";
-import type { CallToolResult } from "../../upstream/index.js";
+import type { CallToolResult } from "../../gateway/index.js";
 import { parseToolArguments } from "../args.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION, TIMEOUT_OPTION } from "../command.js";
 import { type Io, printJson } from "../io.js";
@@ -57,9 +57,8 @@ Examples:
     const waitMs = waitMsFrom(args);
     const gateway = await startGateway(registry, io, waitMs, (n) => n === server);
     try {
-      const connection = gateway.pool.get(server);
-      const status = connection?.status();
-      if (!connection || status?.state !== "ready") {
+      const status = gateway.report().servers.find((s) => s.name === server);
+      if (status?.state !== "ready") {
         throw new VoidError(
           "upstream_unavailable",
           `server "${server}" is ${status?.state ?? "unknown"}${status?.error ? `: ${status.error}` : ""}`,
@@ -71,7 +70,7 @@ Examples:
       const entry = gateway.catalogue.toolOf(server, tool) ?? gateway.catalogue.tool(tool);
       if (!entry || entry.server !== server) {
         const names = gateway.catalogue.tools.filter((t) => t.server === server).map((t) => t.upstreamName);
-        const hidden = connection.listing.tools.some((t) => t.name === tool);
+        const hidden = gateway.listedTools(server).some((t) => t.name === tool);
         throw new VoidError(
           "not_found",
           hidden
@@ -81,15 +80,17 @@ Examples:
         );
       }
       const toolArgs = parseToolArguments(inputs, entry.tool.inputSchema as Record<string, unknown>);
-      const result = await connection.callTool(entry.upstreamName, toolArgs).catch((error: unknown) => {
-        // An upstream's JSON-RPC error message is passed on as written, which says nothing of where.
-        if (!isVoidError(error) || error.details.rpcCode === undefined) throw error;
-        throw new VoidError(
-          "upstream_error",
-          `tool "${tool}" of server "${server}" failed: ${error.message} (JSON-RPC error ${String(error.details.rpcCode)})`,
-          { cause: error },
-        );
-      });
+      const result = await gateway
+        .callToolOf(server, entry.upstreamName, toolArgs)
+        .catch((error: unknown) => {
+          // An upstream's JSON-RPC error message is passed on as written, which says nothing of where.
+          if (!isVoidError(error) || error.details.rpcCode === undefined) throw error;
+          throw new VoidError(
+            "upstream_error",
+            `tool "${tool}" of server "${server}" failed: ${error.message} (JSON-RPC error ${String(error.details.rpcCode)})`,
+            { cause: error },
+          );
+        });
       if (args.options.json === true) printJson(io, result);
       else printResult(io, result);
       return result.isError ? 1 : 0;

@@ -1,5 +1,4 @@
 import { stat } from "node:fs/promises";
-import { DEFAULT_LIMITS, parseLimits } from "../../codemode/index.js";
 import { describeError } from "../../core/index.js";
 import { loadRegistry, type Registry } from "../../registry/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION, TIMEOUT_OPTION } from "../command.js";
@@ -45,17 +44,6 @@ async function registryChecks(path: string): Promise<{ checks: Check[]; registry
     s.transport === "stdio" ? Object.keys(s.env).length > 0 : Object.keys(s.headers).length > 0,
   );
   checks.push(diagnoseFileMode(path, (await stat(path)).mode, secrets));
-  try {
-    parseLimits(registry.settings.codeMode);
-  } catch (error) {
-    checks.push({
-      area: "registry",
-      subject: "codeMode",
-      status: "fail",
-      message: `${describeError(error)}; the defaults are used instead`,
-      fix: `see the Code Mode limits in the README (defaults: ${JSON.stringify(DEFAULT_LIMITS)})`,
-    });
-  }
   return { checks, registry };
 }
 

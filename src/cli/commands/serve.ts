@@ -1,20 +1,8 @@
-import { createLogger, describeError, VoidError } from "../../core/index.js";
-import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../../downstream/index.js";
-import { Gateway } from "../../gateway/index.js";
-import {
-  emptyRegistry,
-  loadRegistryWithText,
-  loadToken,
-  type Registry,
-  watchRegistry,
-} from "../../registry/index.js";
+import { createLogger, VoidError } from "../../core/index.js";
+import { DEFAULT_HTTP_PORT, SHUTDOWN_GRACE_MS, serve } from "../../gateway/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION } from "../command.js";
 import { registryPathFrom } from "../shared.js";
 import { VERSION } from "../version.js";
-
-/** How long calls in progress may take to finish when the gateway is asked to stop. */
-const SHUTDOWN_GRACE_MS = 3_000;
-export const DEFAULT_HTTP_PORT = 7_420;
 
 function positiveMs(raw: unknown, option: string): number {
   const value = Number(raw);
@@ -73,91 +61,49 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
   async run(args, io) {
     if (args.positionals.length > 0)
       throw new VoidError("usage", `unexpected arguments: ${args.positionals.join(" ")}`);
-    const log = createLogger({ write: (line) => io.err(line) });
-    const path = registryPathFrom(args, io);
-    let registry: Registry;
-    let text: string | undefined;
-    let registryError: string | undefined;
-    try {
-      ({ registry, text } = await loadRegistryWithText(path));
-    } catch (error) {
-      // A broken registry must not keep the IDE from connecting: serve nothing, say why, and
-      // pick the file up as soon as it is fixed.
-      registryError = describeError(error);
-      log.error(registryError);
-      registry = emptyRegistry(path);
-    }
-    const gateway = new Gateway({
-      registry,
-      log,
-      version: VERSION,
-      env: io.env,
-      heal: true,
-      ...(registryError ? { registryError } : {}),
-    });
-    gateway.startWithFirstClient(args.options.http === true);
-    const watcher = watchRegistry(
-      registry.path,
-      {
-        onRegistry: (next) => gateway.applyRegistry(next),
-        onProblem: (error) => gateway.registryProblem(error ? describeError(error) : undefined),
-      },
-      { initialText: text },
-    );
     const http = args.options.http === true;
-    const stdio = !http || args.options.stdio === true;
     if (
       !http &&
-      (args.options.port !== undefined || args.options.host !== undefined || args.options["no-auth"] === true)
+      (args.options.port !== undefined ||
+        args.options.host !== undefined ||
+        args.options["no-auth"] === true ||
+        args.options["session-timeout"] !== undefined)
     ) {
-      watcher.close();
-      await gateway.close();
       throw new VoidError("usage", "--port, --host, --no-auth and --session-timeout need --http");
     }
-    let endpoint: HttpEndpoint | undefined;
-    let session: StdioSession | undefined;
-    let stopRequested: () => void = () => {};
-    const stopped = new Promise<void>((resolve) => {
-      stopRequested = resolve;
-    });
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
-      if (http) {
-        const token = args.options["no-auth"] === true ? undefined : await loadToken(registry.path, io.env);
-        endpoint = await serveHttp(gateway, {
-          host: typeof args.options.host === "string" ? args.options.host : "127.0.0.1",
-          port: portFrom(args.options.port),
-          token: token?.value,
-          ...(args.options["session-timeout"] !== undefined
-            ? { sessionIdleMs: positiveMs(args.options["session-timeout"], "--session-timeout") }
-            : {}),
-          log,
-        });
-        const auth = token
-          ? `bearer token ${token.source === "env" ? "from VOIDMCP_TOKEN" : `in ${token.path} (voidmcp token)`}`
-          : "no auth (--no-auth)";
-        io.err(`voidmcp: serving ${registry.servers.length} server(s) at ${endpoint.url} (${auth})`);
+      const serving = await serve({
+        registryPath: registryPathFrom(args, io),
+        version: VERSION,
+        env: io.env,
+        log: createLogger({ write: (line) => io.err(line) }),
+        stdio: !http || args.options.stdio === true,
+        ...(http
+          ? {
+              http: {
+                host: typeof args.options.host === "string" ? args.options.host : "127.0.0.1",
+                port: portFrom(args.options.port),
+                auth: args.options["no-auth"] !== true,
+                ...(args.options["session-timeout"] !== undefined
+                  ? { sessionIdleMs: positiveMs(args.options["session-timeout"], "--session-timeout") }
+                  : {}),
+              },
+            }
+          : {}),
+        stop: stop.signal,
+      });
+      if (serving.http) {
+        io.err(`voidmcp: serving ${serving.servers} server(s) at ${serving.http.url} (${serving.http.auth})`);
       }
-      if (stdio) {
-        log.info(`serving ${registry.servers.length} server(s) from ${registry.path} over stdio`);
-        session = await serveStdio(gateway);
-        // With stdio, the client going away ends the gateway.
-        void session.closed.then(() => stopRequested());
-      }
-    } catch (error) {
-      watcher.close();
-      await gateway.close();
-      throw error;
+      await serving.done;
+      return 0;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
-    const stop = () => stopRequested();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    await stopped;
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-    watcher.close();
-    await session?.close();
-    await endpoint?.close();
-    await gateway.close(SHUTDOWN_GRACE_MS);
-    return 0;
   },
 };

@@ -1,0 +1,113 @@
+import { describeError, type Logger } from "../core/index.js";
+import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../downstream/index.js";
+import { emptyRegistry, loadRegistryWithText, loadToken, type Registry } from "../registry/index.js";
+import { Gateway } from "./gateway.js";
+
+/** How long calls in progress may take to finish when the gateway is asked to stop. */
+export const SHUTDOWN_GRACE_MS = 3_000;
+export const DEFAULT_HTTP_PORT = 7_420;
+
+export interface HttpServeOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Require the bearer token (from VOIDMCP_TOKEN or the token file beside the registry). */
+  readonly auth: boolean;
+  readonly sessionIdleMs?: number;
+}
+
+export interface ServeOptions {
+  /** Absolute path of the registry file (it may not exist yet). */
+  readonly registryPath: string;
+  readonly version: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Logger;
+  /** Serve MCP on this process's stdin/stdout; the client closing stdin stops the gateway. */
+  readonly stdio: boolean;
+  readonly http?: HttpServeOptions;
+  /** Aborting stops the gateway (the CLI wires SIGINT and SIGTERM to it). */
+  readonly stop: AbortSignal;
+}
+
+export interface Serving {
+  /** Where the HTTP front listens, with how clients authenticate; undefined without HTTP. */
+  readonly http: { readonly url: string; readonly auth: string } | undefined;
+  readonly servers: number;
+  /** Resolves once everything is stopped: the fronts, the watcher and every upstream process. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Serving, from start to shutdown: load the registry (a broken one serves nothing and says why
+ * until it is fixed), watch it, open the fronts, and when asked to stop (or when the stdio client
+ * leaves) close the fronts and give calls in progress SHUTDOWN_GRACE_MS before every upstream is
+ * stopped. Upstreams start when the first client has initialized.
+ */
+export async function serve(options: ServeOptions): Promise<Serving> {
+  const { log } = options;
+  let registry: Registry;
+  let text: string | undefined;
+  let registryError: string | undefined;
+  try {
+    ({ registry, text } = await loadRegistryWithText(options.registryPath));
+  } catch (error) {
+    // A broken registry must not keep the IDE from connecting: serve nothing, say why, and
+    // pick the file up as soon as it is fixed.
+    registryError = describeError(error);
+    log.error(registryError);
+    registry = emptyRegistry(options.registryPath);
+  }
+  const gateway = new Gateway({
+    registry,
+    log,
+    version: options.version,
+    env: options.env,
+    heal: true,
+    ...(registryError ? { registryError } : {}),
+  });
+  gateway.startWithFirstClient(options.http !== undefined);
+  gateway.reloader.watch(text);
+
+  let endpoint: HttpEndpoint | undefined;
+  let session: StdioSession | undefined;
+  let http: Serving["http"];
+  try {
+    if (options.http) {
+      const token = options.http.auth ? await loadToken(registry.path, options.env) : undefined;
+      endpoint = await serveHttp(gateway, {
+        host: options.http.host,
+        port: options.http.port,
+        token: token?.value,
+        ...(options.http.sessionIdleMs !== undefined ? { sessionIdleMs: options.http.sessionIdleMs } : {}),
+        log,
+      });
+      http = {
+        url: endpoint.url,
+        auth: token
+          ? `bearer token ${token.source === "env" ? "from VOIDMCP_TOKEN" : `in ${token.path} (voidmcp token)`}`
+          : "no auth (--no-auth)",
+      };
+    }
+    if (options.stdio) {
+      log.info(`serving ${registry.servers.length} server(s) from ${registry.path} over stdio`);
+      session = await serveStdio(gateway);
+    }
+  } catch (error) {
+    await endpoint?.close();
+    await gateway.close();
+    throw error;
+  }
+
+  const stopRequested = new Promise<void>((resolve) => {
+    if (options.stop.aborted) resolve();
+    options.stop.addEventListener("abort", () => resolve(), { once: true });
+    // With stdio, the client going away ends the gateway.
+    void session?.closed.then(() => resolve());
+  });
+  const done = stopRequested.then(async () => {
+    await session?.close();
+    await endpoint?.close();
+    await gateway.close(SHUTDOWN_GRACE_MS);
+  });
+  return { http, servers: registry.servers.length, done };
+}
