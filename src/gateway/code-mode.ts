@@ -126,6 +126,7 @@ export function sandboxHost(
   catalogue: () => Catalogue,
   context: RequestContext,
 ): SandboxHost {
+  const progress = runProgress(context);
   return {
     async callTool(server, tool, args, signal) {
       let result: CallToolResult;
@@ -134,7 +135,11 @@ export function sandboxHost(
           typeof args === "object" && args !== null && !Array.isArray(args)
             ? (args as Record<string, unknown>)
             : {};
-        result = await router.callToolOf(server, tool, input, { ...context, signal });
+        result = await router.callToolOf(server, tool, input, {
+          ...context,
+          signal,
+          onprogress: progress && ((p) => progress(`${server}.${tool}`, p)),
+        });
       } catch (error) {
         throw new Error(describeError(error));
       }
@@ -145,6 +150,25 @@ export function sandboxHost(
     async search(query, options) {
       return searchCatalogue(catalogue(), searchRequest(query, options)).structured;
     },
+  };
+}
+
+type Progress = Parameters<NonNullable<RequestContext["onprogress"]>>[0];
+
+/**
+ * Progress of a script's calls as progress of its `execute_code` call, when the client asked for
+ * it. Calls may run in parallel and each counts from its own start, while a client expects one
+ * rising value per token: so every step of any call raises one count, and the message says whose
+ * step it was.
+ */
+function runProgress(context: RequestContext): ((call: string, progress: Progress) => void) | undefined {
+  const report = context.onprogress;
+  if (!report) return undefined;
+  let steps = 0;
+  return (call, p) => {
+    steps += 1;
+    const of = p.total !== undefined ? `${p.progress}/${p.total}` : `${p.progress}`;
+    report({ progress: steps, message: `${call}: ${of}${p.message ? ` ${p.message}` : ""}` });
   };
 }
 

@@ -277,6 +277,32 @@ describe("serve --http: server-to-client requests", () => {
     expect(askedAlice.filter((a) => a.startsWith("elicit:"))).toEqual([]);
   });
 
+  it("a call inside execute_code is relayed to the client whose script made it, and to no other", async () => {
+    askedAlice.length = 0;
+    askedBob.length = 0;
+    const progress: Array<{ progress: number; message?: string }> = [];
+    const result = await alice.client.callTool(
+      {
+        name: "execute_code",
+        arguments: {
+          code: `
+            const answer = await tools.fixture.elicit({ message: "asked by a script" });
+            const sample = await tools.fixture.sample({ prompt: "sampled by a script" });
+            await tools.fixture.progress({ steps: 2, delayMs: 10 });
+            return { answer, sample };`,
+        },
+      },
+      { onprogress: (p) => progress.push(p) },
+    );
+    expect(result.isError ?? false, textOf(result)).toBe(false);
+    expect(askedAlice).toEqual(["elicit:asked by a script", "sample:sampled by a script"]);
+    expect(askedBob).toEqual([]);
+    expect(JSON.parse(textOf(result)).sample).toBe('alice answers "sampled by a script"');
+    // The script's calls report progress as one rising count on the execute_code call.
+    expect(progress.map((p) => p.progress)).toEqual([1, 2]);
+    expect(progress[1]?.message).toContain("fixture.progress");
+  });
+
   it("a client that declared neither gets a tool error, not a hang", async () => {
     const plain = await connectHttp(ownGateway.url, { token, name: "plain" });
     try {

@@ -175,6 +175,28 @@ describe("hot reload", () => {
     expect(await eventually(async () => (await report()).registryError === undefined, 5_000)).toBe(true);
   });
 
+  it("a bad Code Mode setting is a rejected edit: the last good registry and its limits stay", async () => {
+    const good = readFileSync(temp.registry, "utf8");
+    const withCodeMode = (codeMode: unknown) => JSON.stringify({ ...JSON.parse(good), codeMode });
+    const description = async () =>
+      (await session.client.listTools()).tools.find((t) => t.name === "execute_code")?.description ?? "";
+    await writeFile(temp.registry, withCodeMode({ timeoutMs: 20_000 }));
+    expect(await eventually(async () => (await description()).includes("20000 ms wall time"), 5_000)).toBe(
+      true,
+    );
+    await writeFile(temp.registry, withCodeMode({ memoryMb: "lots", timeoutMs: 1234 }));
+    expect(
+      await eventually(async () => /codeMode\.memoryMb/.test((await report()).registryError ?? ""), 5_000),
+    ).toBe(true);
+    // Nothing of the rejected file is live: neither its valid timeoutMs nor the default limits.
+    expect(await description()).toContain("20000 ms wall time");
+    await writeFile(temp.registry, good);
+    expect(await eventually(async () => (await report()).registryError === undefined, 5_000)).toBe(true);
+    expect(await eventually(async () => (await description()).includes("30000 ms wall time"), 5_000)).toBe(
+      true,
+    );
+  });
+
   it("a deleted file keeps the servers running until it is back", async () => {
     const good = readFileSync(temp.registry, "utf8");
     const alpha = await row("alpha");
