@@ -52,3 +52,47 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A JSON-RPC error object, as it goes on the wire. */
+export interface RpcError {
+  readonly code: number;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+const INVALID_PARAMS = -32602;
+const INTERNAL_ERROR = -32603;
+
+/**
+ * The one mapping from a failure to a JSON-RPC error, for every MCP peer voidmcp answers (its
+ * clients, and upstreams whose requests it relays). Unknown names and bad arguments are the
+ * caller's mistake (invalid params); an upstream's or client's own JSON-RPC error keeps its code,
+ * message and data; everything else is an internal error with a message that says what happened.
+ */
+export function rpcErrorOf(error: unknown): RpcError {
+  if (!(error instanceof VoidError)) return { code: INTERNAL_ERROR, message: describeError(error) };
+  switch (error.code) {
+    case "not_found":
+    case "usage":
+      return { code: INVALID_PARAMS, message: describeError(error) };
+    case "upstream_error": {
+      const rpcCode = error.details.rpcCode;
+      return {
+        code: typeof rpcCode === "number" ? rpcCode : INTERNAL_ERROR,
+        message: error.message,
+        ...(error.details.rpcData !== undefined ? { data: error.details.rpcData } : {}),
+      };
+    }
+    case "registry_invalid":
+    case "registry_io":
+    case "conflict":
+    case "upstream_unavailable":
+    case "timeout":
+    case "internal":
+      return { code: INTERNAL_ERROR, message: describeError(error) };
+    default: {
+      const exhaustive: never = error.code;
+      return exhaustive;
+    }
+  }
+}

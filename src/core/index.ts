@@ -2,6 +2,8 @@ export {
   describeError,
   exitCodeFor,
   isVoidError,
+  type RpcError,
+  rpcErrorOf,
   VoidError,
   type VoidErrorCode,
   type VoidErrorOptions,

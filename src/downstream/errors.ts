@@ -1,5 +1,5 @@
-import { type CallToolResult, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { describeError, isVoidError } from "../core/index.js";
+import { type CallToolResult, ProtocolError } from "@modelcontextprotocol/server";
+import { describeError, isVoidError, rpcErrorOf } from "../core/index.js";
 
 /**
  * The one place where a failure becomes an MCP answer.
@@ -9,33 +9,8 @@ import { describeError, isVoidError } from "../core/index.js";
  */
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof ProtocolError) return error;
-  if (isVoidError(error)) {
-    switch (error.code) {
-      case "not_found":
-      case "usage":
-        return new ProtocolError(ProtocolErrorCode.InvalidParams, describeError(error));
-      case "upstream_error": {
-        const rpcCode = error.details.rpcCode;
-        return new ProtocolError(
-          typeof rpcCode === "number" ? rpcCode : ProtocolErrorCode.InternalError,
-          error.message,
-          error.details.rpcData,
-        );
-      }
-      case "registry_invalid":
-      case "registry_io":
-      case "conflict":
-      case "upstream_unavailable":
-      case "timeout":
-      case "internal":
-        return new ProtocolError(ProtocolErrorCode.InternalError, describeError(error));
-      default: {
-        const exhaustive: never = error.code;
-        return exhaustive;
-      }
-    }
-  }
-  return new ProtocolError(ProtocolErrorCode.InternalError, describeError(error));
+  const { code, message, data } = rpcErrorOf(error);
+  return new ProtocolError(code, message, data);
 }
 
 /** A tool call's failure as the client should see it (see toProtocolError for the rules). */

@@ -16,6 +16,7 @@ import {
 import { describeError, type Logger, VoidError } from "../core/index.js";
 import type { GatewayBackend } from "./backend.js";
 import { SessionEventStore } from "./event-store.js";
+import { BodyTooLarge, header, jsonRpcError, readBody, send, toWebRequest, urlHost } from "./node-http.js";
 import { createDownstreamServer } from "./server.js";
 
 export interface HttpOptions {
@@ -63,84 +64,6 @@ interface Session {
   readonly pendingCancels: Set<NodeJS.Timeout>;
 }
 
-class BodyTooLarge extends Error {}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(header(req, "content-length") ?? "0");
-    if (declared > maxBytes) {
-      req.resume();
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function toWebRequest(req: IncomingMessage, url: URL, body: Buffer): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  const method = req.method ?? "GET";
-  return new Request(url, { method, headers, ...(method === "POST" && body.length > 0 ? { body } : {}) });
-}
-
-/**
- * Streams a Fetch Response (JSON or SSE) onto a node response; stops when the client leaves.
- * Resolves false when the client left before the response was complete.
- */
-async function send(response: Response, res: ServerResponse): Promise<boolean> {
-  res.statusCode = response.status;
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  if (response.body === null) {
-    res.end();
-    return true;
-  }
-  // An SSE stream may stay quiet for a long time: the client must get the headers now.
-  res.flushHeaders();
-  const reader = response.body.getReader();
-  let ended = false;
-  let left = false;
-  res.on("close", () => {
-    if (ended) return;
-    left = true;
-    void reader.cancel().catch(() => {});
-  });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      res.write(value);
-    }
-  } catch {
-    left = true;
-  } finally {
-    ended = true;
-    res.end();
-  }
-  return !left;
-}
-
 /** The ids of the JSON-RPC requests in a POST body (none when it is not JSON). */
 function requestIds(body: Buffer): Array<string | number> {
   let parsed: unknown;
@@ -171,17 +94,6 @@ function cancelAbandoned(transport: WebStandardStreamableHTTPServerTransport, bo
   }
 }
 
-function jsonRpcError(
-  res: ServerResponse,
-  status: number,
-  code: number,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { "Content-Type": "application/json", ...headers });
-  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
-}
-
 function isInitialize(body: Buffer): boolean {
   try {
     const parsed: unknown = JSON.parse(body.toString("utf8"));
@@ -189,13 +101,6 @@ function isInitialize(body: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-/** The host of the endpoint's URL: loopback for a wildcard address, IPv6 literals in brackets. */
-function urlHost(host: string): string {
-  if (host === "0.0.0.0") return "127.0.0.1";
-  if (host === "::") return "[::1]";
-  return host.includes(":") ? `[${host}]` : host;
 }
 
 function sameToken(given: string, expected: string): boolean {

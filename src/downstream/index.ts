@@ -1,4 +1,13 @@
 export type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "./backend.js";
 export { HEALTH_PATH, type HttpEndpoint, type HttpOptions, MCP_PATH, serveHttp } from "./http.js";
+export {
+  BodyTooLarge,
+  header,
+  jsonRpcError,
+  readBody,
+  send as sendWebResponse,
+  toWebRequest,
+  urlHost,
+} from "./node-http.js";
 export { createDownstreamServer } from "./server.js";
 export { type StdioSession, serveStdio } from "./stdio.js";
