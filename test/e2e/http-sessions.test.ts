@@ -132,7 +132,7 @@ describe("serve --http: 1,000 sessions opened and dropped", () => {
 
   it("abandoned sessions (never DELETEd) expire after --session-timeout; a busy one does not", async () => {
     const temp = await tempRegistry({ mcpServers: { fixture: fixtureEntry() } });
-    const gw = await startHttpGateway(temp.registry, { args: ["--no-auth", "--session-timeout", "800"] });
+    const gw = await startHttpGateway(temp.registry, { args: ["--no-auth", "--session-timeout", "1500"] });
     try {
       for (let i = 0; i < 5; i++) await openRawSession(gw.url, undefined);
       const count = async () =>

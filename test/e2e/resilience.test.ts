@@ -37,7 +37,8 @@ beforeAll(async () => {
   failing = await startHttpFixture("--fail-status", "500");
   guarded = await startHttpFixture("--auth", "s3cret");
   temp = await tempRegistry({
-    firstListWaitMs: 1000,
+    // Long enough for the working servers on a loaded machine; the hanging one never makes it.
+    firstListWaitMs: 4000,
     expose: "direct",
     // Quick retries, so that a crash loop is given up on within the test's time.
     restart: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 200 },
