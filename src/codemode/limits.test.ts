@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { VoidError } from "../core/index.js";
 import { type CodeModeLimits, DEFAULT_LIMITS, limitsForCall, parseLimits } from "./limits.js";
 
 describe("DEFAULT_LIMITS", () => {
@@ -12,6 +13,8 @@ describe("DEFAULT_LIMITS", () => {
       maxCodeBytes: 100_000,
       maxOutputBytes: 100_000,
       maxLogBytes: 20_000,
+      maxConcurrentRuns: 4,
+      maxQueuedRuns: 32,
     });
   });
 });
@@ -34,6 +37,10 @@ describe("parseLimits", () => {
     { key: "maxCodeBytes", value: 10_000_000 },
     { key: "maxOutputBytes", value: 100_000_000 },
     { key: "maxLogBytes", value: 1 },
+    { key: "maxConcurrentRuns", value: 1 },
+    { key: "maxConcurrentRuns", value: 64 },
+    { key: "maxQueuedRuns", value: 0 },
+    { key: "maxQueuedRuns", value: 10_000 },
   ];
 
   it.each(overrides)("takes $key = $value and keeps the other defaults", ({ key, value }) => {
@@ -116,10 +123,28 @@ describe("parseLimits", () => {
       raw: { maxLogBytes: Number.NaN },
       message: "codeMode.maxLogBytes: Invalid input: expected number, received NaN",
     },
+    {
+      raw: { maxConcurrentRuns: 0 },
+      message: "codeMode.maxConcurrentRuns: Too small: expected number to be >0",
+    },
+    {
+      raw: { maxConcurrentRuns: 65 },
+      message: "codeMode.maxConcurrentRuns: Too big: expected number to be <=64",
+    },
+    {
+      raw: { maxQueuedRuns: -1 },
+      message: "codeMode.maxQueuedRuns: Too small: expected number to be >=0",
+    },
   ];
 
   it.each(invalid)("rejects $raw naming the key", ({ raw, message }) => {
-    expect(() => parseLimits(raw)).toThrow(new Error(message));
+    expect(() => parseLimits(raw)).toThrow(new VoidError("registry_invalid", message));
+  });
+
+  it("throws the project's error family, as an invalid registry", () => {
+    expect(() => parseLimits({ memoryMb: 1 })).toThrow(
+      expect.objectContaining({ name: "VoidError", code: "registry_invalid" }),
+    );
   });
 
   it("names the first bad key when several are wrong", () => {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { VoidError } from "../core/index.js";
 
 /**
  * Code Mode limits. Every one is enforced for real by the sandbox; the registry file's
@@ -21,6 +22,13 @@ export interface CodeModeLimits {
   readonly maxOutputBytes: number;
   /** Total size of console output kept; the rest is dropped with a marker. */
   readonly maxLogBytes: number;
+  /**
+   * Runs executing at once, each in its own worker thread holding up to `memoryMb`: with
+   * `memoryMb` it bounds what Code Mode can add to the gateway's memory, whatever clients send.
+   */
+  readonly maxConcurrentRuns: number;
+  /** Runs waiting for a free worker; a run beyond them fails at once, naming this setting. */
+  readonly maxQueuedRuns: number;
 }
 
 export const DEFAULT_LIMITS: CodeModeLimits = {
@@ -32,6 +40,9 @@ export const DEFAULT_LIMITS: CodeModeLimits = {
   maxCodeBytes: 100_000,
   maxOutputBytes: 100_000,
   maxLogBytes: 20_000,
+  // Four 64 MB sandboxes fit a laptop easily, and a busy script keeps one core only.
+  maxConcurrentRuns: 4,
+  maxQueuedRuns: 32,
 };
 
 const positiveInt = (max: number) => z.int().positive().max(max);
@@ -45,6 +56,8 @@ const limitsSchema = z.object({
   maxCodeBytes: positiveInt(10_000_000).optional(),
   maxOutputBytes: positiveInt(100_000_000).optional(),
   maxLogBytes: positiveInt(10_000_000).optional(),
+  maxConcurrentRuns: positiveInt(64).optional(),
+  maxQueuedRuns: z.int().min(0).max(10_000).optional(),
 });
 
 /**
@@ -57,7 +70,7 @@ export function parseLimits(raw: Readonly<Record<string, unknown>>): CodeModeLim
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join(".") ?? "codeMode";
-    throw new Error(`codeMode.${key}: ${issue?.message ?? "invalid value"}`);
+    throw new VoidError("registry_invalid", `codeMode.${key}: ${issue?.message ?? "invalid value"}`);
   }
   const limits = { ...DEFAULT_LIMITS, ...stripUndefined(parsed.data) };
   return { ...limits, maxTimeoutMs: Math.max(limits.maxTimeoutMs, limits.timeoutMs) };
