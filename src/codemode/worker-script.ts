@@ -27,24 +27,22 @@ function locate(): WorkerScript {
   // The TypeScript sources (the unit tests): Node cannot start a worker from a .ts file, so the
   // entry is bundled from the sources here, with esbuild, a devDependency wherever sources are.
   const esbuild = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
-  const built = esbuild.buildSync({ ...workerBuildOptions(), logLevel: "error" });
+  const entry = fileURLToPath(new URL("./sandbox-worker.ts", import.meta.url));
+  const built = esbuild.buildSync({ ...workerBuildOptions(entry), logLevel: "error" });
   const code = built.outputFiles?.[0]?.text;
   if (code === undefined) throw new VoidError("internal", "esbuild produced no sandbox worker");
   return { kind: "source", code };
 }
 
-/** The worker's entry source file. */
-export const WORKER_ENTRY = fileURLToPath(new URL("./sandbox-worker.ts", import.meta.url));
-
 /**
- * How the worker entry becomes one CommonJS source text (here for the tests, and in
+ * How the worker entry (src/codemode/sandbox-worker.ts) becomes one CommonJS source text (here for the tests, and in
  * scripts/bundle.ts for the bundle). The engine's Emscripten glue asks for `import.meta.url`
  * to make a `require`; CommonJS output has none, so it gets a fixed file URL (the glue never
  * reads a file: the compiled module is handed over).
  */
-export function workerBuildOptions(): import("esbuild").BuildOptions & { write: false } {
+export function workerBuildOptions(entry: string): import("esbuild").BuildOptions & { write: false } {
   return {
-    entryPoints: [WORKER_ENTRY],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     format: "cjs",

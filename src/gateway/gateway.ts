@@ -1,5 +1,6 @@
 import {
   type CodeModeLimits,
+  closeCodeMode,
   DEFAULT_LIMITS,
   type ExecutionResult,
   parseLimits,
@@ -214,7 +215,7 @@ export class Gateway implements GatewayBackend {
   /** Stops every upstream; calls in progress get up to `graceMs` to finish. Idempotent. */
   async close(graceMs = 0): Promise<void> {
     this.listeners.clear();
-    await this.pool.close(graceMs);
+    await Promise.all([this.pool.close(graceMs), closeCodeMode()]);
   }
 
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void {
