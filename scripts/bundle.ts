@@ -3,10 +3,15 @@
  * dependency and the QuickJS WebAssembly inlined. It is what the npm package ships (its `bin`) and
  * what `npm run build:binaries` compiles into executables.
  *
- * Two source modules are swapped for generated ones with the same exports (the only difference
+ * Three source modules are swapped for generated ones with the same exports (the only difference
  * between the bundle and the tsc build):
  * - src/codemode/wasm-bytes.ts reads the engine's .wasm from node_modules; the bundle's version
  *   imports it with esbuild's binary loader, so the bytes are in the file.
+ * - src/codemode/worker-script.ts points at the compiled sandbox worker entry; the bundle's
+ *   version carries that worker, bundled first on its own (CommonJS, no wasm: the gateway's
+ *   thread hands it the compiled engine), as source text started with `eval: true`. A worker of
+ *   its own rather than the whole bundle re-entered: it loads a third of the code, and the CLI
+ *   entry needs no guard against running in a worker.
  * - src/cli/version.ts reads package.json and asks git; the bundle's version has the version and
  *   commit written in.
  *
@@ -19,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
 import { commitId, VERSION } from "../src/cli/version.js";
+import { workerBuildOptions } from "../src/codemode/worker-script.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 export const BUNDLE = join(root, "dist/bundle/voidmcp.mjs");
@@ -31,9 +37,13 @@ interface Swap {
   readonly contents: string;
 }
 
-function swaps(): Swap[] {
+function swaps(workerCode: string): Swap[] {
   const wasm = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
   return [
+    {
+      file: "src/codemode/worker-script.ts",
+      contents: `const code = ${JSON.stringify(workerCode)};\nexport function workerScript() { return { kind: "source", code }; }\n`,
+    },
     {
       file: "src/codemode/wasm-bytes.ts",
       contents: `import bytes from ${JSON.stringify(wasm)};\nexport function quickjsWasmBytes() { return bytes; }\n`,
@@ -76,9 +86,9 @@ function swapPlugin(list: readonly Swap[]): Plugin {
 }
 
 /** The root directories of the npm packages that contributed code to the bundle. */
-function packageDirs(metafile: Metafile): string[] {
+function packageDirs(metafiles: readonly Metafile[]): string[] {
   const dirs = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (match?.[1]) dirs.add(join(root, match[1]));
   }
@@ -86,9 +96,9 @@ function packageDirs(metafile: Metafile): string[] {
 }
 
 /** Each bundled package's name, version, license and license text, as its license asks. */
-async function thirdPartyLicenses(metafile: Metafile): Promise<string> {
+async function thirdPartyLicenses(metafiles: readonly Metafile[]): Promise<string> {
   const sections: string[] = [];
-  for (const dir of packageDirs(metafile)) {
+  for (const dir of packageDirs(metafiles)) {
     const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
       name: string;
       version: string;
@@ -105,6 +115,16 @@ async function thirdPartyLicenses(metafile: Metafile): Promise<string> {
 }
 
 export async function bundle(): Promise<{ path: string; bytes: number }> {
+  const worker = await build({
+    ...workerBuildOptions(join(root, "src/codemode/sandbox-worker.ts")),
+    minify: true,
+    keepNames: true,
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const workerCode = worker.outputFiles[0]?.text;
+  if (workerCode === undefined) throw new Error("esbuild produced no sandbox worker");
   const result = await build({
     entryPoints: [join(root, "src/cli/main.ts")],
     outfile: BUNDLE,
@@ -113,7 +133,7 @@ export async function bundle(): Promise<{ path: string; bytes: number }> {
     format: "esm",
     target: "node20",
     loader: { ".wasm": "binary" },
-    plugins: [swapPlugin(swaps())],
+    plugins: [swapPlugin(swaps(workerCode))],
     minify: true,
     keepNames: true,
     legalComments: "eof",
@@ -121,7 +141,7 @@ export async function bundle(): Promise<{ path: string; bytes: number }> {
     logLevel: "warning",
   });
   await chmod(BUNDLE, 0o755);
-  await writeFile(LICENSES, await thirdPartyLicenses(result.metafile));
+  await writeFile(LICENSES, await thirdPartyLicenses([result.metafile, worker.metafile]));
   return { path: BUNDLE, bytes: (await stat(BUNDLE)).size };
 }
 

@@ -1317,3 +1317,112 @@ describe("engine isolation", () => {
     expect(results.map((r) => r.value)).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe("off the gateway's thread", () => {
+  it("a busy script leaves this thread's timers and other runs as responsive as when idle", async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const busy = run("for (;;) {}", { limits: { timeoutMs: 20_000 }, signal: controller.signal });
+    // Ticks of a 20 ms interval while the script spins; a blocked thread shows one long gap.
+    const ticks: number[] = [];
+    const interval = setInterval(() => ticks.push(performance.now()), 20);
+    await wait(300);
+    const other = await run("return 6 * 7;");
+    await wait(1_200);
+    clearInterval(interval);
+    controller.abort();
+    const result = await busy;
+    const gaps = ticks.slice(1).map((t, i) => t - (ticks[i] ?? t));
+    expect(other.value).toBe(42);
+    expect(ticks.length).toBeGreaterThan(20);
+    expect(Math.max(...gaps)).toBeLessThan(500);
+    // Cancelled by the caller long before its own limit.
+    expect(result.error).toEqual({ name: "LimitError", message: "the run was cancelled" });
+    expect(result.report.limitsHit).toEqual(["cancelled"]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it("the time limit holds for a script that keeps going after the interrupt", async () => {
+    // Once interrupted inside sort(), the engine raises the interrupt at every comparison and
+    // the sort carries on: in-process, 300 ms became many seconds. The worker is terminated.
+    const code = "const a = Array.from({ length: 5000 }, (_, i) => 5000 - i);\nfor (;;) a.sort();";
+    const started = performance.now();
+    const result = await run(code, { limits: { timeoutMs: 300 } });
+    const elapsed = performance.now() - started;
+    expect(result.error).toEqual({
+      name: "LimitError",
+      message: "the script did not finish within its time limit of 300 ms",
+    });
+    expect(result.report.limitsHit).toEqual(["timeout"]);
+    expect(elapsed).toBeLessThan(300 + 1_000);
+    // The pool replaced the worker: the next run works.
+    expect(await returned("return 1 + 1;")).toBe(2);
+  });
+
+  it("a worker terminated at its limit still reports the logs and the calls it made", async () => {
+    const host = new TestHost();
+    const code = [
+      "console.log('before');",
+      "await tools.srv.echo({ n: 1 });",
+      "const pending = tools.srv.hang({});",
+      "const a = Array.from({ length: 5000 }, (_, i) => 5000 - i);",
+      "for (;;) a.sort();",
+    ].join("\n");
+    const result = await run(code, { host, limits: { timeoutMs: 300 } });
+    expect(result.error?.message).toBe(
+      "the script did not finish within its time limit of 300 ms; cancelled the tool calls still running: srv.hang",
+    );
+    expect(result.logs).toEqual([{ level: "log", text: "before" }]);
+    expect(result.report.totalToolCalls).toBe(2);
+    expect(result.report.cancelledCalls).toEqual(["srv.hang"]);
+    expect(host.calls.every((c) => c.signal.aborted)).toBe(true);
+  });
+
+  it("bounds concurrent runs: two run, one waits, the next fails at once naming the setting", async () => {
+    const host = new TestHost();
+    const limits = { maxConcurrentRuns: 2, maxQueuedRuns: 1, timeoutMs: 10_000 };
+    const finished: number[] = [];
+    const runs = [1, 2, 3, 4].map((id) =>
+      run(`return await tools.srv.slow({ id: ${id}, ms: 400 });`, { host, limits }).then((result) => {
+        finished.push(id);
+        return result;
+      }),
+    );
+    const results = await Promise.all(runs);
+    expect(results.slice(0, 3).map((r) => r.value)).toEqual([1, 2, 3]);
+    const refused = results[3];
+    expect(refused?.ok).toBe(false);
+    expect(refused?.error?.name).toBe("LimitError");
+    expect(refused?.error?.message).toContain("codeMode.maxQueuedRuns");
+    expect(refused?.report.limitsHit).toEqual(["maxQueuedRuns"]);
+    expect(host.calls).toHaveLength(3);
+    // Refused before any run finished; the third started only after one of the first two ended.
+    expect(finished[0]).toBe(4);
+    expect(host.events.slice(0, 2).sort()).toEqual(["start 1", "start 2"]);
+    const firstFinish = host.events.findIndex((event) => event.startsWith("finish"));
+    expect(host.events.indexOf("start 3")).toBeGreaterThan(firstFinish);
+  });
+
+  it("a waiting run whose caller gives up leaves the queue as cancelled", async () => {
+    const host = new TestHost();
+    const limits = { maxConcurrentRuns: 1, maxQueuedRuns: 1, timeoutMs: 10_000 };
+    const first = run("return await tools.srv.slow({ id: 1, ms: 400 });", { host, limits });
+    const controller = new AbortController();
+    const waiting = run("return 2;", { limits, signal: controller.signal });
+    controller.abort();
+    const gaveUp = await waiting;
+    expect(gaveUp.error).toEqual({ name: "LimitError", message: "the run was cancelled" });
+    expect(gaveUp.report.limitsHit).toEqual(["cancelled"]);
+    expect((await first).value).toBe(1);
+  });
+
+  it("maxOutputBytes: a 30 MB string result is cut with the marker, not reported as out of memory", async () => {
+    const result = await run("return 'x'.repeat(3e7);");
+    expect(result.error).toBeUndefined();
+    expect(result.truncated).toBe(true);
+    expect(result.valueJson).toBe(
+      `"${"x".repeat(99_999)}… [cut: the result is 30000002 bytes as JSON; the limit is 100000 (maxOutputBytes). Return a smaller projection.]`,
+    );
+    expect(result.report.limitsHit).toEqual(["maxOutputBytes"]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { CodeModeLimits } from "./limits.js";
-import { runInSandbox } from "./sandbox.js";
-import { moduleStatementHint, SCRIPT_FILENAME, toSandboxScript, toUserPositions } from "./transpile.js";
+import { sandboxPool } from "./pool.js";
+import { moduleStatementHint, toUserPositions } from "./positions.js";
 import type { GuestCatalogue, LimitName, LogEntry, SandboxHost, ToolCallRecord } from "./types.js";
 
 export interface ExecuteRequest {
@@ -55,8 +55,10 @@ export interface ExecutionResult {
 }
 
 /**
- * Runs model-written code against the catalogue: size check, TypeScript stripping, the sandbox
- * run, output capping and the report. Never throws for anything the code does.
+ * Runs model-written code against the catalogue: the size check here, then on a worker thread of
+ * the pool (pool.ts) TypeScript stripping, the sandbox run and output capping, while this thread
+ * serves the script's tool calls; then the report. Never throws for anything the code does; a
+ * run the pool cannot take (too many running and waiting) fails with `maxQueuedRuns`.
  */
 export async function executeCode(request: ExecuteRequest): Promise<ExecutionResult> {
   const started = performance.now();
@@ -68,9 +70,29 @@ export async function executeCode(request: ExecuteRequest): Promise<ExecutionRes
       message: `the code is ${codeBytes} bytes; the limit is ${limits.maxCodeBytes} (maxCodeBytes)`,
     });
   }
-  const transpiled = toSandboxScript(request.code);
-  if (!transpiled.ok) {
-    const { message, line, column } = transpiled.problem;
+  const answer = await sandboxPool().run({
+    code: request.code,
+    catalogueJson: JSON.stringify(request.catalogue),
+    limits,
+    host: request.host,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  switch (answer.kind) {
+    case "refused":
+      return failed(started, ["maxQueuedRuns"], { name: "LimitError", message: answer.message });
+    case "cancelled":
+      return failed(started, ["cancelled"], { name: "LimitError", message: "the run was cancelled" });
+    case "failed":
+      return failed(started, [], {
+        name: "SandboxError",
+        message: `the sandbox could not start: ${answer.message}`,
+      });
+    case "ran":
+      break;
+  }
+  const { outcome, logs } = answer.report;
+  if (outcome.kind === "syntax") {
+    const { message, line, column } = outcome.problem;
     return failed(started, [], {
       name: "SyntaxError",
       message: `${message} at line ${line}:${column}`,
@@ -78,37 +100,20 @@ export async function executeCode(request: ExecuteRequest): Promise<ExecutionRes
       column,
     });
   }
-  const outcome = await runInSandbox({
-    script: transpiled.script,
-    filename: SCRIPT_FILENAME,
-    catalogue: request.catalogue,
-    limits,
-    host: request.host,
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
   const limitsHit = [...outcome.limitsHit];
-  let valueJson = outcome.resultJson;
+  const valueJson = outcome.resultJson;
   let value: unknown;
-  let truncated = false;
-  if (valueJson !== undefined) {
-    const bytes = Buffer.byteLength(valueJson);
-    if (bytes > limits.maxOutputBytes) {
-      truncated = true;
-      limitsHit.push("maxOutputBytes");
-      valueJson = `${cutToBytes(valueJson, limits.maxOutputBytes)}… [cut: the result is ${bytes} bytes as JSON; the limit is ${limits.maxOutputBytes} (maxOutputBytes). Return a smaller projection.]`;
-    } else {
-      value = JSON.parse(valueJson);
-    }
-  }
+  if (outcome.truncated) limitsHit.push("maxOutputBytes");
+  else if (valueJson !== undefined) value = JSON.parse(valueJson);
   const error = outcome.error ? toExecutionError(outcome.error, request.code) : undefined;
   return {
     ok: error === undefined,
     valueJson,
     value,
-    truncated,
+    truncated: outcome.truncated,
     error,
     // Errors logged by the script show the user's line numbers, as its own errors do.
-    logs: outcome.logs.map((entry) => ({ level: entry.level, text: toUserPositions(entry.text) })),
+    logs: logs.map((entry) => ({ level: entry.level, text: toUserPositions(entry.text) })),
     report: {
       durationMs: round(performance.now() - started),
       ...summarise(outcome.calls),
@@ -187,14 +192,6 @@ function failed(started: number, limitsHit: LimitName[], error: ExecutionError):
       cancelledCalls: [],
     },
   };
-}
-
-/** The longest prefix of `text` that fits in `maxBytes` of UTF-8, not splitting a character. */
-function cutToBytes(text: string, maxBytes: number): string {
-  const buffer = Buffer.from(text);
-  let end = Math.min(maxBytes, buffer.length);
-  while (end > 0 && ((buffer[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-  return buffer.subarray(0, end).toString();
 }
 
 function round(ms: number): number {

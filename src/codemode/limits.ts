@@ -1,4 +1,4 @@
-import * as z from "zod";
+import { VoidError } from "../core/index.js";
 
 /**
  * Code Mode limits. Every one is enforced for real by the sandbox; the registry file's
@@ -21,6 +21,13 @@ export interface CodeModeLimits {
   readonly maxOutputBytes: number;
   /** Total size of console output kept; the rest is dropped with a marker. */
   readonly maxLogBytes: number;
+  /**
+   * Runs executing at once, each in its own worker thread holding up to `memoryMb`: with
+   * `memoryMb` it bounds what Code Mode can add to the gateway's memory, whatever clients send.
+   */
+  readonly maxConcurrentRuns: number;
+  /** Runs waiting for a free worker; a run beyond them fails at once, naming this setting. */
+  readonly maxQueuedRuns: number;
 }
 
 export const DEFAULT_LIMITS: CodeModeLimits = {
@@ -32,34 +39,18 @@ export const DEFAULT_LIMITS: CodeModeLimits = {
   maxCodeBytes: 100_000,
   maxOutputBytes: 100_000,
   maxLogBytes: 20_000,
+  // Four 64 MB sandboxes fit a laptop easily, and a busy script keeps one core only.
+  maxConcurrentRuns: 4,
+  maxQueuedRuns: 32,
 };
 
-const positiveInt = (max: number) => z.int().positive().max(max);
-
-const limitsSchema = z.object({
-  timeoutMs: positiveInt(3_600_000).optional(),
-  maxTimeoutMs: positiveInt(3_600_000).optional(),
-  memoryMb: z.int().min(8).max(1024).optional(),
-  stackKb: z.int().min(64).max(1024).optional(),
-  maxToolCalls: positiveInt(100_000).optional(),
-  maxCodeBytes: positiveInt(10_000_000).optional(),
-  maxOutputBytes: positiveInt(100_000_000).optional(),
-  maxLogBytes: positiveInt(10_000_000).optional(),
-});
-
 /**
- * The limits from the registry's `codeMode` object (pure). Unknown keys are ignored (the file
- * may hold settings of later versions); a value out of range is an error naming the key.
+ * The limits in force (pure): the registry's `codeMode` settings (already checked against their
+ * ranges where the file is parsed) over the defaults. The ceiling for a per-call timeout is never
+ * below the default timeout.
  */
-export function parseLimits(raw: Readonly<Record<string, unknown>>): CodeModeLimits {
-  const known = Object.fromEntries(Object.entries(raw).filter(([key]) => key in DEFAULT_LIMITS));
-  const parsed = limitsSchema.safeParse(known);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join(".") ?? "codeMode";
-    throw new Error(`codeMode.${key}: ${issue?.message ?? "invalid value"}`);
-  }
-  const limits = { ...DEFAULT_LIMITS, ...stripUndefined(parsed.data) };
+export function limitsFrom(settings: Readonly<Partial<CodeModeLimits>>): CodeModeLimits {
+  const limits = { ...DEFAULT_LIMITS, ...stripUndefined(settings) };
   return { ...limits, maxTimeoutMs: Math.max(limits.maxTimeoutMs, limits.timeoutMs) };
 }
 

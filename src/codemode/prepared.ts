@@ -4,6 +4,7 @@ import type {
   QuickJSRuntime,
   QuickJSWASMModule,
 } from "quickjs-emscripten-core";
+import { VoidError } from "../core/index.js";
 import { PRELUDE } from "./prelude.js";
 import { instantiate } from "./wasm.js";
 
@@ -29,13 +30,13 @@ export interface PreparedSandbox {
   bind(bindings: HostBindings): void;
 }
 
-async function prepare(memoryMb: number): Promise<PreparedSandbox> {
-  const engine = await instantiate(memoryMb);
+async function prepare(wasmModule: WebAssembly.Module, memoryMb: number): Promise<PreparedSandbox> {
+  const engine = await instantiate(wasmModule, memoryMb);
   const runtime = engine.newRuntime();
   const ctx = runtime.newContext();
   let bound: HostBindings | undefined;
   const bindings = (): HostBindings => {
-    if (!bound) throw new Error("this sandbox is not bound to a run");
+    if (!bound) throw new VoidError("internal", "a prepared sandbox was used before it was bound to a run");
     return bound;
   };
   const factory = ctx.unwrapResult(ctx.evalCode(PRELUDE, "voidmcp-prelude.js"));
@@ -59,34 +60,36 @@ async function prepare(memoryMb: number): Promise<PreparedSandbox> {
   };
 }
 
-const ready = new Map<number, Promise<PreparedSandbox>>();
-
-function prepareLater(memoryMb: number): void {
-  // After the current run's synchronous work: preparing costs about a millisecond of CPU.
-  setImmediate(() => {
-    if (ready.has(memoryMb)) return;
-    const next = prepare(memoryMb);
-    next.catch(() => ready.delete(memoryMb));
-    ready.set(memoryMb, next);
-  });
-}
-
 /**
- * A prepared sandbox with a memory cap of `memoryMb`. The caller replenishes (see below) once its
- * run is over, so that preparing the next one never competes with a run for the CPU.
+ * Prepared sandboxes of one engine module, at most one ready per memory cap. Each worker thread
+ * has one supply; a run takes a sandbox and, once its outcome is out, asks for the next one, so
+ * that preparing never competes with a run for the CPU.
  */
-export function takeSandbox(memoryMb: number): Promise<PreparedSandbox> {
-  const taken = ready.get(memoryMb) ?? prepare(memoryMb);
-  ready.delete(memoryMb);
-  return taken;
-}
+export class SandboxSupply {
+  private readonly wasmModule: WebAssembly.Module;
+  private readonly ready = new Map<number, Promise<PreparedSandbox>>();
 
-/** Prepares the next sandbox of this size in the background, unless one is ready already. */
-export function replenish(memoryMb: number): void {
-  prepareLater(memoryMb);
-}
+  constructor(wasmModule: WebAssembly.Module) {
+    this.wasmModule = wasmModule;
+  }
 
-/** Prepares a sandbox so that the first run does not pay for compiling and instantiating. */
-export function prewarm(memoryMb: number): void {
-  prepareLater(memoryMb);
+  /** A prepared sandbox with a memory cap of `memoryMb`: the one ready, else a new one. */
+  take(memoryMb: number): Promise<PreparedSandbox> {
+    const taken = this.ready.get(memoryMb) ?? prepare(this.wasmModule, memoryMb);
+    this.ready.delete(memoryMb);
+    return taken;
+  }
+
+  /** Prepares the next sandbox of this size in the background, unless one is ready already. */
+  replenish(memoryMb: number): void {
+    // After the current task's synchronous work: preparing costs a few milliseconds of CPU.
+    setImmediate(() => {
+      if (this.ready.has(memoryMb)) return;
+      const next = prepare(this.wasmModule, memoryMb);
+      next.catch(() => {
+        if (this.ready.get(memoryMb) === next) this.ready.delete(memoryMb);
+      });
+      this.ready.set(memoryMb, next);
+    });
+  }
 }

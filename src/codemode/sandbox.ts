@@ -6,23 +6,54 @@ import type {
   QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import type { CodeModeLimits } from "./limits.js";
-import { replenish, takeSandbox } from "./prepared.js";
-import type { GuestCatalogue, LimitName, LogEntry, SandboxHost, ToolCallRecord } from "./types.js";
+import type { SandboxSupply } from "./prepared.js";
+import { memoryMessage, stackMessage, stopMessage } from "./stop-message.js";
+import type { LimitName, LogEntry, ToolCallRecord } from "./types.js";
 import { reachedMemoryCap } from "./wasm.js";
 
 const MB = 1024 * 1024;
+/** Returned strings from this length on are quoted outside the engine (see longString). */
+const LONG_STRING_CHARS = 1 << 20;
 /** Jobs run per drain before the loop checks its clock again. */
 const JOBS_PER_DRAIN = 10_000;
+
+/**
+ * The outside world as a sandbox sees it: JSON text in, JSON text out. In a worker thread this
+ * forwards to the gateway's thread, which runs the real SandboxHost.
+ */
+export interface JsonHost {
+  /**
+   * Resolves with the JSON text of the tool's result (undefined: it returned nothing), or rejects
+   * with an Error whose message is what the script sees. `signal` aborts when the run no longer
+   * waits for the call.
+   */
+  callTool(server: string, tool: string, argsJson: string, signal: AbortSignal): Promise<string | undefined>;
+  /** JSON text of `{ query, options }` in, JSON text of the answer out. */
+  search(requestJson: string): Promise<string>;
+}
+
+/** Told of what a run does as it happens (a worker passes it on at once). */
+export interface RunObserver {
+  log(entry: LogEntry): void;
+  limit(name: LimitName): void;
+}
 
 export interface SandboxRequest {
   /** JavaScript (already transpiled) whose value is a promise of the script's result. */
   readonly script: string;
   readonly filename: string;
-  readonly catalogue: GuestCatalogue;
+  /** JSON text of the GuestCatalogue. */
+  readonly catalogueJson: string;
   readonly limits: CodeModeLimits;
-  readonly host: SandboxHost;
+  readonly host: JsonHost;
+  readonly supply: SandboxSupply;
+  /** When the time limit fires, on this thread's `performance.now()` clock. */
+  readonly deadline: number;
+  /** Polled with the engine's interrupt handler: true stops the run as "cancelled". */
+  readonly stopRequested?: () => boolean;
   /** Aborting stops the run as "cancelled" and cancels its in-flight tool calls. */
   readonly signal?: AbortSignal;
+  readonly observer?: RunObserver;
 }
 
 export interface GuestError {
@@ -83,7 +114,7 @@ class SandboxRun {
   constructor(request: SandboxRequest) {
     this.request = request;
     this.limits = request.limits;
-    this.deadline = this.startedAt + request.limits.timeoutMs;
+    this.deadline = request.deadline;
   }
 
   async execute(): Promise<SandboxOutcome> {
@@ -107,7 +138,7 @@ class SandboxRun {
     // Freeing this engine and preparing the next wait until the caller has the outcome.
     setImmediate(() => {
       this.dispose();
-      replenish(this.limits.memoryMb);
+      this.request.supply.replenish(this.limits.memoryMb);
     });
     return {
       resultJson: error ? undefined : resultJson,
@@ -122,15 +153,20 @@ class SandboxRun {
   }
 
   private async evaluate(): Promise<{ resultJson?: string; error?: GuestError }> {
-    const sandbox = await takeSandbox(this.limits.memoryMb);
+    const sandbox = await this.request.supply.take(this.limits.memoryMb);
     const { engine, runtime, ctx, helpers } = sandbox;
     this.engine = engine;
     this.runtime = runtime;
     this.ctx = ctx;
     runtime.setMemoryLimit(this.limits.memoryMb * MB);
     runtime.setMaxStackSize(this.limits.stackKb * 1024);
+    const stopRequested = this.request.stopRequested;
     runtime.setInterruptHandler(() => {
       if (this.stopReason !== undefined) return true;
+      if (stopRequested?.()) {
+        this.stop("cancelled");
+        return true;
+      }
       if (performance.now() > this.deadline) {
         this.stop("timeout");
         return true;
@@ -229,50 +265,46 @@ class SandboxRun {
   private stop(reason: LimitName): void {
     if (this.stopReason !== undefined) return;
     this.stopReason = reason;
-    this.limitsHit.add(reason);
+    this.hit(reason);
     this.wake();
+  }
+
+  private hit(limit: LimitName): void {
+    if (this.limitsHit.has(limit)) return;
+    this.limitsHit.add(limit);
+    this.request.observer?.limit(limit);
   }
 
   private crashError(crash: unknown): GuestError {
     const detail = crash instanceof Error ? crash.message : String(crash);
     if (crash instanceof RangeError && /call stack/i.test(detail)) {
-      this.limitsHit.add("stack");
+      this.hit("stack");
       return { name: "LimitError", message: this.stackMessage(), stack: "" };
     }
     if (/memory/i.test(detail)) {
-      this.limitsHit.add("memory");
+      this.hit("memory");
       return { name: "LimitError", message: this.memoryMessage(), stack: "" };
     }
     return { name: "SandboxError", message: `the sandbox stopped: ${detail}`, stack: "" };
   }
 
   private memoryMessage(): string {
-    return `out of memory: the script used more than its ${this.limits.memoryMb} MB (memoryMb)`;
+    return memoryMessage(this.limits);
   }
 
   private stackMessage(): string {
-    return `stack overflow: the script recursed deeper than its ${this.limits.stackKb} KB stack allows (stackKb)`;
+    return stackMessage(this.limits);
   }
 
   private stopError(reason: LimitName): GuestError {
     const running = [...this.inFlight].map(({ record }) => `${record.server}.${record.tool}`);
-    const cancelled =
-      running.length > 0 ? `; cancelled the tool calls still running: ${running.join(", ")}` : "";
-    const message =
-      reason === "timeout"
-        ? `the script did not finish within its time limit of ${this.limits.timeoutMs} ms${cancelled}`
-        : reason === "cancelled"
-          ? `the run was cancelled${cancelled}`
-          : reason === "memory"
-            ? this.memoryMessage()
-            : `the run was stopped: ${reason}`;
-    return { name: "LimitError", message, stack: "" };
+    return { name: "LimitError", message: stopMessage(reason, this.limits, running), stack: "" };
   }
 
   /** Defines `tools` in the guest for this run's catalogue. */
   private installCatalogue(ctx: QuickJSContext, helpers: QuickJSHandle): void {
     const install = ctx.getProp(helpers, "install");
-    const catalogue = ctx.newString(JSON.stringify(this.request.catalogue));
+    const catalogue = ctx.newString(this.request.catalogueJson);
     try {
       ctx.unwrapResult(ctx.callFunction(install, helpers, catalogue)).dispose();
     } finally {
@@ -286,12 +318,17 @@ class SandboxRun {
     const bytes = Buffer.byteLength(text) + level.length + 2;
     if (this.logBytes + bytes > this.limits.maxLogBytes) {
       this.logsTruncated = true;
-      this.limitsHit.add("maxLogBytes");
-      this.logs.push({ level: "warn", text: `[console output cut at ${this.limits.maxLogBytes} bytes]` });
+      this.hit("maxLogBytes");
+      this.addLog({ level: "warn", text: `[console output cut at ${this.limits.maxLogBytes} bytes]` });
       return;
     }
     this.logBytes += bytes;
-    this.logs.push({ level: normaliseLevel(level), text });
+    this.addLog({ level: normaliseLevel(level), text });
+  }
+
+  private addLog(entry: LogEntry): void {
+    this.logs.push(entry);
+    this.request.observer?.log(entry);
   }
 
   private hostCall(ctx: QuickJSContext, server: string, tool: string, argsJson: string): QuickJSHandle {
@@ -310,7 +347,7 @@ class SandboxRun {
       return deferred.handle;
     }
     if (this.calls.length >= this.limits.maxToolCalls) {
-      this.limitsHit.add("maxToolCalls");
+      this.hit("maxToolCalls");
       this.rejectNow(
         ctx,
         deferred,
@@ -322,49 +359,29 @@ class SandboxRun {
     const entry: InFlight = { record, deferred };
     this.inFlight.add(entry);
     const began = performance.now();
-    let args: unknown;
-    try {
-      args = JSON.parse(argsJson);
-    } catch {
-      args = {};
-    }
-    // Started now, inside a promise: a host that throws synchronously, or resolves with something
-    // that is not JSON, fails this call instead of leaving it running (or rejecting unhandled).
-    new Promise<unknown>((resolve) =>
-      resolve(this.request.host.callTool(server, tool, args, this.cancelCalls.signal)),
-    )
-      .then((value) => (value === undefined ? undefined : JSON.stringify(value)))
-      .then(
-        (text) => {
-          this.finishCall(entry, began, true, text === undefined ? 0 : Buffer.byteLength(text), undefined);
-          this.settleDeferred(ctx, deferred, text, undefined);
-        },
-        (error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          this.finishCall(entry, began, false, 0, message);
-          this.settleDeferred(ctx, deferred, undefined, message);
-        },
-      );
+    // Started now, inside a promise: a host that throws synchronously fails this call instead of
+    // leaving it running (or rejecting unhandled).
+    new Promise<string | undefined>((resolve) =>
+      resolve(this.request.host.callTool(server, tool, argsJson, this.cancelCalls.signal)),
+    ).then(
+      (text) => {
+        this.finishCall(entry, began, true, text === undefined ? 0 : Buffer.byteLength(text), undefined);
+        this.settleDeferred(ctx, deferred, text, undefined);
+      },
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        this.finishCall(entry, began, false, 0, message);
+        this.settleDeferred(ctx, deferred, undefined, message);
+      },
+    );
     return deferred.handle;
   }
 
   private hostSearch(ctx: QuickJSContext, requestJson: string): QuickJSHandle {
     const deferred = ctx.newPromise();
-    let request: { query?: unknown; options?: unknown } = {};
-    try {
-      request = JSON.parse(requestJson) as typeof request;
-    } catch {
-      // an unreadable request searches for nothing
-    }
     this.pendingOther += 1;
     Promise.resolve()
-      .then(() => this.request.host.search(String(request.query ?? ""), request.options ?? {}))
-      .then(
-        (value) => JSON.stringify(value ?? null),
-        (error: unknown) => {
-          throw error;
-        },
-      )
+      .then(() => this.request.host.search(requestJson))
       .then(
         (text) => {
           this.pendingOther -= 1;
@@ -422,7 +439,6 @@ class SandboxRun {
       deferred.dispose();
     } catch (crash) {
       // Out of memory while handing over a large result: stop the run rather than hang.
-      this.limitsHit.add("memory");
       this.stop("memory");
       void crash;
     }
@@ -441,6 +457,8 @@ class SandboxRun {
     helpers: QuickJSHandle,
     value: QuickJSHandle,
   ): { resultJson?: string; error?: GuestError } {
+    const long = this.longString(ctx, value);
+    if (long !== undefined) return { resultJson: JSON.stringify(long) };
     const marshal = ctx.getProp(helpers, "marshal");
     try {
       const result = ctx.callFunction(marshal, helpers, value);
@@ -458,6 +476,23 @@ class SandboxRun {
     } finally {
       marshal.dispose();
     }
+  }
+
+  /**
+   * The text of a returned string too long to quote inside the engine: quoting doubles it there,
+   * which can pass the memory cap for a string the script could hold. Read out as it is (the
+   * engine hands ASCII text over without a copy) and quoted here. Shorter strings go through the
+   * guest's JSON like every other value.
+   */
+  private longString(ctx: QuickJSContext, value: QuickJSHandle): string | undefined {
+    if (ctx.typeof(value) !== "string") return undefined;
+    const length = ctx.getProp(value, "length");
+    try {
+      if (ctx.getNumber(length) < LONG_STRING_CHARS) return undefined;
+    } finally {
+      length.dispose();
+    }
+    return ctx.getString(value);
   }
 
   /** A guest error as plain data, with the limit it reveals (memory, stack) noted. */
@@ -482,11 +517,11 @@ class SandboxRun {
       this.engine !== undefined &&
       reachedMemoryCap(this.engine, this.limits.memoryMb);
     if (/out of memory/i.test(described.message) || nullAtCap) {
-      this.limitsHit.add("memory");
+      this.hit("memory");
       return { ...described, ...(nullAtCap ? { name: "InternalError" } : {}), message: this.memoryMessage() };
     }
     if (/stack overflow|call stack/i.test(described.message)) {
-      this.limitsHit.add("stack");
+      this.hit("stack");
       return { ...described, message: this.stackMessage() };
     }
     return described;

@@ -1,4 +1,13 @@
 import { transform } from "sucrase";
+import { SCRIPT_LINE_OFFSET, type SyntaxProblem } from "./positions.js";
+
+export {
+  moduleStatementHint,
+  SCRIPT_FILENAME,
+  SCRIPT_LINE_OFFSET,
+  type SyntaxProblem,
+  toUserPositions,
+} from "./positions.js";
 
 /**
  * Model-written code to sandbox script (pure). The code is the body of an async function, so
@@ -6,17 +15,6 @@ import { transform } from "sucrase";
  * `satisfies`, enums) is stripped or compiled by sucrase, which keeps line numbers. The wrapper
  * sits on a line of its own: line N of the user's code is line N + 1 of the script.
  */
-export const SCRIPT_FILENAME = "script.ts";
-export const SCRIPT_LINE_OFFSET = 1;
-
-export interface SyntaxProblem {
-  readonly message: string;
-  /** 1-based, in the user's code. */
-  readonly line: number;
-  /** 1-based, in the user's code. */
-  readonly column: number;
-}
-
 export type TranspileResult =
   | { readonly ok: true; readonly script: string }
   | { readonly ok: false; readonly problem: SyntaxProblem };
@@ -58,22 +56,4 @@ function hintFor(message: string): string {
     return `${message} (scripts cannot import or export: use the global \`tools\` object)`;
   }
   return message;
-}
-
-/**
- * The message for a syntax error the engine found at `line` of the user's code: when that line is
- * an `import` or `export` statement (which a script, the body of a function, cannot have), says so.
- */
-export function moduleStatementHint(code: string, line: number, message: string): string {
-  const statement = /^\s*(import|export)\b(?!\s*[(.])/.exec(code.split("\n")[line - 1] ?? "");
-  if (!statement) return message;
-  return `\`${statement[1]}\` statements are not supported (scripts cannot import or export: use the global \`tools\` object)`;
-}
-
-/** Rewrites `script.ts:LINE:COL` positions in a guest stack to the user's line numbers. */
-export function toUserPositions(text: string): string {
-  return text.replace(/script\.ts:(\d+)(?::(\d+))?/g, (_, line: string, column: string | undefined) => {
-    const userLine = Math.max(1, Number(line) - SCRIPT_LINE_OFFSET);
-    return column === undefined ? `line ${userLine}` : `line ${userLine}:${column}`;
-  });
 }

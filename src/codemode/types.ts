@@ -18,7 +18,10 @@ export interface SandboxHost {
 /** For each server (by name), the raw names of its tools: `tools[server][name]` in the script. */
 export type GuestCatalogue = Readonly<Record<string, readonly string[]>>;
 
-/** The limits a run can hit; `cancelled` is the caller giving up. */
+/**
+ * The limits a run can hit; `cancelled` is the caller giving up (or the gateway closing);
+ * `maxQueuedRuns` is a run refused because too many were running and waiting already.
+ */
 export type LimitName =
   | "timeout"
   | "memory"
@@ -27,6 +30,7 @@ export type LimitName =
   | "maxCodeBytes"
   | "maxOutputBytes"
   | "maxLogBytes"
+  | "maxQueuedRuns"
   | "cancelled";
 
 export interface LogEntry {

@@ -5,12 +5,12 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
-import { quickjsWasmBytes } from "./wasm-bytes.js";
 
 /**
- * QuickJS engines, one per run. The WebAssembly module is compiled once; each run gets a new
- * instance with its own `WebAssembly.Memory` whose maximum is the run's memory cap, so the cap is
- * a real byte limit and nothing a script does can leak into the next run.
+ * QuickJS engines, one per run. The WebAssembly module is compiled once (by the gateway's thread,
+ * see engine-module.ts, and shared with the workers); each run gets a new instance with its own
+ * `WebAssembly.Memory` whose maximum is the run's memory cap, so the cap is a real byte limit and
+ * nothing a script does can leak into the next run.
  */
 
 type EmscriptenOptions = NonNullable<Parameters<typeof newVariant>[1]["emscriptenModule"]>;
@@ -27,15 +27,8 @@ const variant: QuickJSSyncVariant =
   (variantExport as unknown as { default?: QuickJSSyncVariant }).default ??
   (variantExport as unknown as QuickJSSyncVariant);
 
-let compiled: WebAssembly.Module | undefined;
-
-function wasmModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(quickjsWasmBytes());
-  return compiled;
-}
-
 /** A new engine (its own memory, at most `memoryMb` plus the engine's base) that nothing has used. */
-export function instantiate(memoryMb: number): Promise<QuickJSWASMModule> {
+export function instantiate(wasmModule: WebAssembly.Module, memoryMb: number): Promise<QuickJSWASMModule> {
   // Small caps still get the module's minimum: QuickJS's own allocation limit (memoryMb) holds
   // them to the cap, and the WebAssembly maximum is the hard ceiling above it.
   const maximum = Math.max(MIN_PAGES, Math.ceil(((memoryMb + BASE_MEMORY_MB) * 1024 * 1024) / PAGE_BYTES));
@@ -47,7 +40,7 @@ export function instantiate(memoryMb: number): Promise<QuickJSWASMModule> {
   const quiet = () => {};
   const emscriptenModule = { print: quiet, printErr: quiet } as unknown as EmscriptenOptions;
   return newQuickJSWASMModuleFromVariant(
-    newVariant(variant, { wasmModule: wasmModule(), wasmMemory, log: quiet, emscriptenModule }),
+    newVariant(variant, { wasmModule, wasmMemory, log: quiet, emscriptenModule }),
   );
 }
 

@@ -6,6 +6,7 @@ declare namespace WebAssembly {
   class Module {
     constructor(bytes: BufferSource);
   }
+  function compile(bytes: BufferSource): Promise<Module>;
   interface MemoryDescriptor {
     initial: number;
     maximum?: number;

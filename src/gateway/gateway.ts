@@ -1,7 +1,13 @@
-import { type CodeModeLimits, DEFAULT_LIMITS, type ExecutionResult, prewarm } from "../codemode/index.js";
+import {
+  type CodeModeLimits,
+  closeCodeMode,
+  type ExecutionResult,
+  limitsFrom,
+  prewarm,
+} from "../codemode/index.js";
 import { type Logger, VoidError } from "../core/index.js";
 import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
-import type { CodeModeSettings, Registry } from "../registry/index.js";
+import type { Registry } from "../registry/index.js";
 import type {
   CallToolResult,
   Catalogue,
@@ -150,7 +156,7 @@ export class Gateway implements GatewayBackend {
   /** Stops watching and every upstream; calls in progress get up to `graceMs` to finish. Idempotent. */
   async close(graceMs = 0): Promise<void> {
     this.reloader.close();
-    await this.upstreams.close(graceMs);
+    await Promise.all([this.upstreams.close(graceMs), closeCodeMode()]);
   }
 
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void {
@@ -288,12 +294,6 @@ export class Gateway implements GatewayBackend {
   ): Promise<GetPromptResult> {
     return this.router.getPrompt(name, args, context);
   }
-}
-
-/** The registry's Code Mode settings over the sandbox's defaults; the ceiling never below the default. */
-function limitsFrom(settings: CodeModeSettings): CodeModeLimits {
-  const limits = { ...DEFAULT_LIMITS, ...settings };
-  return { ...limits, maxTimeoutMs: Math.max(limits.maxTimeoutMs, limits.timeoutMs) };
 }
 
 /** A call made with no client behind it (the CLI): nothing to relay to, nothing to cancel. */

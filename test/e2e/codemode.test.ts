@@ -20,7 +20,7 @@ let session: GatewaySession;
 
 beforeAll(async () => {
   temp = await tempRegistry({
-    codeMode: { timeoutMs: 10_000, maxToolCalls: 50, memoryMb: 32 },
+    codeMode: { timeoutMs: 10_000, maxToolCalls: 50, memoryMb: 32, maxConcurrentRuns: 2, maxQueuedRuns: 1 },
     mcpServers: {
       fixture: fixtureEntry(),
       victim: fixtureEntry(),
@@ -125,6 +125,52 @@ describe("execute_code", () => {
       `const r = await search("add two numbers"); return r.tools.map(t => t.declaration)`,
     );
     expect(textOf(result)).toContain("tools.fixture.add(args: {");
+  });
+});
+
+describe("execute_code off the gateway's thread", () => {
+  it("a busy script does not delay other requests on the same connection", async () => {
+    // Idle first, to compare with.
+    const idle: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await session.client.callTool({ name: "list_servers", arguments: {} });
+      idle.push(performance.now() - t);
+    }
+    const started = performance.now();
+    const busy = run("for (;;) {}", 4_000);
+    const during: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now();
+      const listed = await session.client.callTool({ name: "list_servers", arguments: {} });
+      during.push(performance.now() - t);
+      expect(listed.isError).toBeFalsy();
+    }
+    // All ten answered while the script was still spinning.
+    expect(performance.now() - started).toBeLessThan(3_000);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    expect(median(during)).toBeLessThan(median(idle) + 200);
+    const result = await busy;
+    expect(textOf(result)).toMatch(/time limit of 4000 ms/);
+    expect(performance.now() - started).toBeLessThan(4_000 + 1_500);
+  });
+
+  it("runs at most maxConcurrentRuns at once, queues maxQueuedRuns, and refuses the next at once", async () => {
+    const started = performance.now();
+    const runs = [1, 2, 3, 4].map(() => run("return await tools.fixture.slow({ ms: 1000 })"));
+    const refusedAt = await Promise.race(
+      runs.map((r, i) => r.then(() => ({ i, ms: performance.now() - started }))),
+    );
+    const results = await Promise.all(runs);
+    expect(refusedAt.i).toBe(3);
+    expect(refusedAt.ms).toBeLessThan(900);
+    expect(results[3]?.isError).toBe(true);
+    expect(textOf(results[3] ?? {})).toMatch(/codeMode\.maxQueuedRuns/);
+    expect(results[3]?.report).toMatch(/limits hit: maxQueuedRuns/);
+    expect(results.slice(0, 3).every((r) => !r.isError)).toBe(true);
+    // Two ran side by side and the third after one of them: about two seconds, not one or three.
+    expect(performance.now() - started).toBeGreaterThan(1_900);
+    await stillServing();
   });
 });
 

@@ -1,0 +1,220 @@
+import { type AdmissionLimits, admit, idleToKeep } from "./admission.js";
+import { engineModule } from "./engine-module.js";
+import { failureText } from "./host-bridge.js";
+import { DEFAULT_LIMITS } from "./limits.js";
+import { SandboxWorker, type WorkerRun, type WorkerRunReport } from "./sandbox-worker-handle.js";
+import { workerScript } from "./worker-script.js";
+
+/** Idle workers beyond the one kept prepared are stopped after this long without a run. */
+export const IDLE_REAP_MS = 10_000;
+
+export type PoolAnswer =
+  | { readonly kind: "ran"; readonly report: WorkerRunReport }
+  /** Too many runs running and waiting: the message names the settings. */
+  | { readonly kind: "refused"; readonly message: string }
+  /** The caller gave up (or the pool closed) before the run got a worker. */
+  | { readonly kind: "cancelled" }
+  /** No worker could be had (the engine failed to compile, the worker to start). */
+  | { readonly kind: "failed"; readonly message: string };
+
+interface Waiter {
+  readonly grant: (granted: boolean) => void;
+}
+
+/**
+ * The sandbox worker threads of the process. At most `maxConcurrentRuns` run at once, one per
+ * worker; up to `maxQueuedRuns` more wait, in order; beyond that a run is refused at once. The
+ * limits are those of the latest run (a reload applies to the next run). Workers start lazily (a
+ * run, or prewarm) and never keep the process alive while idle; one stays prepared for the next
+ * run, the others stop after IDLE_REAP_MS.
+ */
+export class SandboxPool {
+  private readonly workers = new Set<SandboxWorker>();
+  private readonly idle: SandboxWorker[] = [];
+  private readonly queue: Waiter[] = [];
+  private running = 0;
+  private limits: AdmissionLimits = DEFAULT_LIMITS;
+  /** A worker on its way for prewarm, taken by the first run that finds no idle one. */
+  private warming: Promise<SandboxWorker | undefined> | undefined;
+  private reapTimer: NodeJS.Timeout | undefined;
+  /** Counts closes: a worker that finishes starting after a close is not kept. */
+  private generation = 0;
+
+  /** Runs one script on a worker of the pool. Never rejects. */
+  async run(request: WorkerRun): Promise<PoolAnswer> {
+    this.limits = request.limits;
+    if (request.signal?.aborted) return { kind: "cancelled" };
+    switch (admit(this.running, this.queue.length, this.limits)) {
+      case "refuse":
+        return { kind: "refused", message: this.busyMessage() };
+      case "queue":
+        // The slot is counted by whoever grants it (see dispatch).
+        if (!(await this.waitForSlot(request.signal))) return { kind: "cancelled" };
+        break;
+      case "start":
+        this.running += 1;
+        break;
+    }
+    let worker: SandboxWorker | undefined;
+    try {
+      worker = await this.takeWorker(request.limits.memoryMb);
+      return { kind: "ran", report: await worker.run(request) };
+    } catch (error) {
+      return { kind: "failed", message: failureText(error) };
+    } finally {
+      this.running -= 1;
+      if (worker !== undefined) this.giveBack(worker, request.limits.memoryMb);
+      this.dispatch();
+    }
+  }
+
+  /** Starts a worker and its first sandbox now, unless the pool has one already. */
+  prewarm(memoryMb: number): void {
+    if (this.workers.size > 0 || this.warming !== undefined) return;
+    this.warm(memoryMb);
+  }
+
+  private warm(memoryMb: number): void {
+    const generation = this.generation;
+    const warming = this.spawn(memoryMb).then(
+      (worker) => worker,
+      () => undefined,
+    );
+    this.warming = warming;
+    void warming.then((worker) => {
+      if (worker === undefined) return;
+      if (generation !== this.generation) {
+        void worker.terminate();
+        return;
+      }
+      // Else a run took it already.
+      if (this.warming !== warming) return;
+      this.warming = undefined;
+      this.giveBack(worker, memoryMb);
+    });
+  }
+
+  /** Terminates every worker: runs in progress report `cancelled`, waiting runs too. Idempotent; the pool starts workers again if asked to run later. */
+  async close(): Promise<void> {
+    clearTimeout(this.reapTimer);
+    this.generation += 1;
+    this.warming = undefined;
+    for (const waiter of this.queue.splice(0)) waiter.grant(false);
+    const workers = [...this.workers];
+    this.workers.clear();
+    this.idle.length = 0;
+    await Promise.all(workers.map((worker) => worker.terminate("cancelled")));
+  }
+
+  /** Workers alive now (running or idle). */
+  get size(): number {
+    return this.workers.size;
+  }
+
+  private busyMessage(): string {
+    const { maxConcurrentRuns, maxQueuedRuns } = this.limits;
+    return (
+      `Code Mode is busy: ${this.running} runs are running and ${this.queue.length} waiting, ` +
+      `the most allowed (codeMode.maxConcurrentRuns: ${maxConcurrentRuns}, codeMode.maxQueuedRuns: ${maxQueuedRuns}); ` +
+      "try again when a run has finished"
+    );
+  }
+
+  private waitForSlot(signal: AbortSignal | undefined): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const onAbort = () => {
+        const index = this.queue.indexOf(waiter);
+        if (index >= 0) this.queue.splice(index, 1);
+        resolve(false);
+      };
+      const waiter: Waiter = {
+        grant: (granted) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(granted);
+        },
+      };
+      this.queue.push(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /** Hands free slots to waiting runs, oldest first. */
+  private dispatch(): void {
+    while (this.queue.length > 0 && this.running < this.limits.maxConcurrentRuns) {
+      const waiter = this.queue.shift();
+      if (waiter === undefined) return;
+      this.running += 1;
+      waiter.grant(true);
+    }
+  }
+
+  private async takeWorker(memoryMb: number): Promise<SandboxWorker> {
+    for (let worker = this.idle.pop(); worker !== undefined; worker = this.idle.pop()) {
+      if (worker.alive) return worker;
+    }
+    if (this.warming !== undefined) {
+      const warming = this.warming;
+      this.warming = undefined;
+      const worker = await warming;
+      if (worker?.alive) return worker;
+    }
+    return this.spawn(memoryMb);
+  }
+
+  private async spawn(memoryMb: number): Promise<SandboxWorker> {
+    const engine = await engineModule();
+    const worker = new SandboxWorker(workerScript(), engine, memoryMb);
+    this.workers.add(worker);
+    worker.onExit(() => {
+      this.workers.delete(worker);
+      const index = this.idle.indexOf(worker);
+      if (index >= 0) this.idle.splice(index, 1);
+    });
+    return worker;
+  }
+
+  private giveBack(worker: SandboxWorker, memoryMb: number): void {
+    if (worker.alive && this.workers.has(worker)) {
+      this.idle.push(worker);
+    } else {
+      this.workers.delete(worker);
+      // A worker stopped by force is replaced at once, so that the next run finds one prepared.
+      const room = this.workers.size < this.limits.maxConcurrentRuns;
+      if (this.idle.length === 0 && this.warming === undefined && room) this.warm(memoryMb);
+    }
+    this.scheduleReap();
+  }
+
+  private scheduleReap(): void {
+    clearTimeout(this.reapTimer);
+    if (this.idle.length <= idleToKeep(this.running, this.limits.maxConcurrentRuns)) return;
+    this.reapTimer = setTimeout(() => {
+      const keep = idleToKeep(this.running, this.limits.maxConcurrentRuns);
+      for (const worker of this.idle.splice(0, Math.max(0, this.idle.length - keep))) {
+        this.workers.delete(worker);
+        void worker.terminate();
+      }
+    }, IDLE_REAP_MS);
+    this.reapTimer.unref();
+  }
+}
+
+const shared = new SandboxPool();
+
+/** The process's pool, used by executeCode. */
+export function sandboxPool(): SandboxPool {
+  return shared;
+}
+
+/**
+ * Prepares a worker and a sandbox with this memory cap, so that the first run does not pay for
+ * starting them. The gateway calls it once its upstreams are starting (never before initialize).
+ */
+export function prewarm(memoryMb: number): void {
+  shared.prewarm(memoryMb);
+}
+
+/** Terminates Code Mode's workers (the gateway's shutdown). Idempotent. */
+export function closeCodeMode(): Promise<void> {
+  return shared.close();
+}
