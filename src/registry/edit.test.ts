@@ -115,7 +115,11 @@ describe("editRegistryFile", () => {
 
   // [what, file text, expected message]
   it.each([
-    ["invalid JSON", '{\n  "mcpServers": {,}\n}', ":2:18: invalid JSON: Expected property name or '}'"],
+    [
+      "invalid JSON",
+      '{\n  "mcpServers": {,}\n}',
+      ':2:18: invalid JSON: expected a property name in double quotes or "}"',
+    ],
     [
       "a schema error",
       '{"mcpServers": {"a": {"args": ["x"]}}}',
@@ -230,6 +234,6 @@ describe("loadRegistryDocument", () => {
     await writeFile(path, "{,}");
     const error = await rejectedVoidError(loadRegistryDocument(path));
     expect(error.code).toBe("registry_invalid");
-    expect(error.message).toBe(`${path}:1:2: invalid JSON: Expected property name or '}'`);
+    expect(error.message).toBe(`${path}:1:2: invalid JSON: expected a property name in double quotes or "}"`);
   });
 });

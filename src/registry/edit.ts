@@ -1,8 +1,8 @@
 import { readFile, realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { VoidError } from "../core/index.js";
-import { readIfExists, replaceFileAtomically } from "./atomic-write.js";
-import { isMissingFile, registryIoError } from "./io-error.js";
+import { isMissingFile, readIfExists, replaceFileAtomically } from "../formats/index.js";
+import { registryIoError } from "./io-error.js";
 import { formatIssues, issuesFromZod } from "./issues.js";
 import { checkRegistryText } from "./parse.js";
 import { type RegistryDocument, registryFileSchema } from "./schema.js";

@@ -1,13 +1,8 @@
 import { createLogger, describeError, VoidError } from "../../core/index.js";
 import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../../downstream/index.js";
 import { Gateway } from "../../gateway/index.js";
-import {
-  emptyRegistry,
-  loadRegistryWithText,
-  loadToken,
-  type Registry,
-  watchRegistry,
-} from "../../registry/index.js";
+import { loadToken } from "../../gateway/token.js";
+import { emptyRegistry, loadRegistryWithText, type Registry, watchRegistry } from "../../registry/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION } from "../command.js";
 import { registryPathFrom } from "../shared.js";
 import { VERSION } from "../version.js";

@@ -6,7 +6,7 @@
  * trailing comma inside inline tables are accepted (as TOML 1.1 does).
  *
  * Besides the value it reports where each table header is, so that a table can be replaced or
- * removed by editing the text (clients/toml-edit.ts) without rewriting the rest of the file.
+ * removed by editing the text (toml-edit.ts) without rewriting the rest of the file.
  */
 
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;

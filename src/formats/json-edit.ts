@@ -1,9 +1,10 @@
-import { stripJsonComments } from "../registry/index.js";
+import { type Node, type ParseError, parseTree } from "jsonc-parser";
+import { stripJsonComments } from "./jsonc.js";
 
 /**
  * Edits of JSON and JSON-with-comments text that change one member and leave every other byte
- * where it was: comments, formatting, key order, trailing commas. Offsets come from scanning the
- * text with comments blanked out (same length), so they are valid in the original text.
+ * where it was: comments, formatting, key order, trailing commas. Offsets come from jsonc-parser's
+ * tree of the text with comments blanked out (same length), so they are valid in the original text.
  *
  * The functions are pure and never verify their own output; callers parse the result and compare
  * it with what they meant (see plan.ts), so a mistake here is an error, never a corrupted file.
@@ -43,73 +44,38 @@ export class JsonEditError extends Error {
 
 const WHITESPACE = /[ \t\r\n]/;
 
-/** Scans (comment-blanked) JSON into spans. Assumes text JSON.parse accepts; throws otherwise. */
+/**
+ * The spans of (comment-blanked) JSON, from jsonc-parser's syntax tree. Text with a syntax error
+ * is refused with the offset of the first one: edits only ever start from text that parses.
+ */
 function scan(text: string): JsonNode {
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const fail = (): never => {
-    throw new JsonEditError("not valid JSON", pos);
-  };
-  const skip = () => {
-    while (pos < text.length && WHITESPACE.test(text.charAt(pos))) pos++;
-  };
-  const string = (): string => {
-    const start = pos;
-    pos++;
-    while (pos < text.length && text.charAt(pos) !== '"') pos += text.charAt(pos) === "\\" ? 2 : 1;
-    if (pos >= text.length) fail();
-    pos++;
-    return JSON.parse(text.slice(start, pos)) as string;
-  };
-  const value = (): JsonNode => {
-    skip();
-    const start = pos;
-    const c = text.charAt(pos);
-    if (c === "{") {
-      pos++;
-      const members: MemberNode[] = [];
-      skip();
-      while (text.charAt(pos) !== "}") {
-        skip();
-        if (text.charAt(pos) !== '"') fail();
-        const keyStart = pos;
-        const key = string();
-        skip();
-        if (text.charAt(pos) !== ":") fail();
-        pos++;
-        members.push({ key, keyStart, value: value() });
-        skip();
-        if (text.charAt(pos) === ",") pos++;
-        else if (text.charAt(pos) !== "}") fail();
-        skip();
-      }
-      pos++;
-      return { kind: "object", start, end: pos, members };
-    }
-    if (c === "[") {
-      pos++;
-      skip();
-      while (text.charAt(pos) !== "]") {
-        value();
-        skip();
-        if (text.charAt(pos) === ",") pos++;
-        else if (text.charAt(pos) !== "]") fail();
-        skip();
-      }
-      pos++;
-      return { kind: "array", start, end: pos };
-    }
-    if (c === '"') {
-      string();
-      return { kind: "scalar", start, end: pos };
-    }
-    while (pos < text.length && /[-+.0-9a-zA-Z]/.test(text.charAt(pos))) pos++;
-    if (pos === start) fail();
-    return { kind: "scalar", start, end: pos };
-  };
-  const root = value();
-  skip();
-  if (pos < text.length) fail();
-  return root;
+  const errors: ParseError[] = [];
+  // A byte-order mark is not JSON to the parser; a space of the same length keeps the offsets.
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  let root: Node | undefined;
+  try {
+    root = parseTree(source, errors, { allowTrailingComma: false, disallowComments: true });
+  } catch (error) {
+    if (error instanceof RangeError) throw new JsonEditError("nested too deeply to edit", 0);
+    throw error;
+  }
+  const first = errors[0];
+  if (root === undefined || first !== undefined)
+    throw new JsonEditError("not valid JSON", first?.offset ?? 0);
+  return toNode(root);
+}
+
+function toNode(node: Node): JsonNode {
+  const span = { start: node.offset, end: node.offset + node.length };
+  if (node.type === "array") return { kind: "array", ...span };
+  if (node.type !== "object") return { kind: "scalar", ...span };
+  const members: MemberNode[] = [];
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (key === undefined || value === undefined) throw new JsonEditError("not valid JSON", property.offset);
+    members.push({ key: String(key.value), keyStart: key.offset, value: toNode(value) });
+  }
+  return { kind: "object", ...span, members };
 }
 
 /** The member JSON.parse keeps for `key` (the last one). */
