@@ -6,8 +6,9 @@
 
 export { type ReplaceOptions, readIfExists, replaceFileAtomically } from "./atomic-write.js";
 export { deepEqual } from "./deep-equal.js";
+export { acquireFileLock, type FileLock, type FileLockOptions, withFileLock } from "./file-lock.js";
 export { ioErrorCode, ioReason, isMissingFile } from "./io-error.js";
-export { JsonEditError, removeMember, setMember } from "./json-edit.js";
+export { applyJsonChanges, JsonEditError, removeMember, setMember } from "./json-edit.js";
 export { type DuplicateKey, findDuplicateKeys, locateJsonPath } from "./json-locate.js";
 export { formatJsonPath, type JsonPath } from "./json-path.js";
 export { type BlankOptions, stripJsonComments } from "./jsonc.js";

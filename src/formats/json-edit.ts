@@ -1,4 +1,5 @@
 import { type Node, type ParseError, parseTree } from "jsonc-parser";
+import { deepEqual } from "./deep-equal.js";
 import { stripJsonComments } from "./jsonc.js";
 
 /**
@@ -106,6 +107,22 @@ function indentUnit(text: string): string {
   return found.length > 0 && found.length <= 8 ? found : "  ";
 }
 
+/** `value` as JSON on one line: `{ "a": [1, 2] }`, the way people write short objects. */
+function renderInline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(renderInline).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, inner]) => inner !== undefined);
+    if (entries.length === 0) return "{}";
+    return `{ ${entries.map(([k, inner]) => `${JSON.stringify(k)}: ${renderInline(inner)}`).join(", ")} }`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export interface SetOptions {
+  /** An existing value written on one line is replaced by one on one line (default: laid out). */
+  readonly keepInline?: boolean;
+}
+
 /** `value` as JSON laid out like the file: `unit` per level, continuation lines at `indent`. */
 function render(value: unknown, indent: string, unit: string, eol: string): string {
   return JSON.stringify(value, null, unit).replace(/\n/g, `${eol}${indent}`);
@@ -150,7 +167,13 @@ function locate(plain: string, path: Path): Located {
  * value is replaced where it stands (comments inside it go with it); a new member goes after the
  * object's last member, on a line of its own when the object spans lines.
  */
-export function setMember(text: string, path: Path, key: string, value: unknown): string {
+export function setMember(
+  text: string,
+  path: Path,
+  key: string,
+  value: unknown,
+  options: SetOptions = {},
+): string {
   const plain = stripJsonComments(text);
   const { node, missing } = locate(plain, path);
   const unit = indentUnit(plain);
@@ -158,11 +181,12 @@ export function setMember(text: string, path: Path, key: string, value: unknown)
     const existing = member(node, key);
     if (existing !== undefined) {
       const indent = indentAt(plain, existing.keyStart);
-      return (
-        text.slice(0, existing.value.start) +
-        render(value, indent, unit, lineBreak(text)) +
-        text.slice(existing.value.end)
-      );
+      const oneLine = !plain.slice(existing.value.start, existing.value.end).includes("\n");
+      const rendered =
+        options.keepInline === true && oneLine
+          ? renderInline(value)
+          : render(value, indent, unit, lineBreak(text));
+      return text.slice(0, existing.value.start) + rendered + text.slice(existing.value.end);
     }
   }
   // The member to add: the first missing key, holding the rest of the path and the value.
@@ -194,10 +218,7 @@ function insertMember(
     return `${text.slice(0, node.start + 1)}${kept}${body}${eol}${outer}${text.slice(close)}`;
   }
   if (!multiline) {
-    const compact = JSON.stringify(value, null, 1)
-      .replace(/\n\s*/g, " ")
-      .replace(/\[ /g, "[")
-      .replace(/ \]/g, "]");
+    const compact = renderInline(value);
     const at = last.value.end;
     return `${text.slice(0, at)}, ${JSON.stringify(key)}: ${compact}${text.slice(at)}`;
   }
@@ -284,4 +305,41 @@ function removeAt(text: string, plain: string, node: ObjectNode, index: number):
     return text.slice(0, comma) + text.slice(comma + 1, start) + text.slice(end);
   }
   return text.slice(0, comma) + text.slice(target.value.end);
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Edits `text`, which parses to `before`, so that it parses to `after`, touching only the members
+ * that differ: a removed key is cut (removeMember), an added key is appended to its object, a
+ * changed value is replaced where it stands; objects on both sides are compared member by member,
+ * anything else is replaced whole. Comments, formatting and key order elsewhere stay byte for
+ * byte. Undefined `after` values count as absent. Both roots must be objects. Pure; like the
+ * other edits it does not verify its result, so callers parse it and compare with `after`.
+ */
+export function applyJsonChanges(text: string, before: JsonObject, after: JsonObject): string {
+  return applyAt(text, [], before, after);
+}
+
+function applyAt(text: string, path: Path, before: JsonObject, after: JsonObject): string {
+  let out = text;
+  for (const key of Object.keys(before)) {
+    if (before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined)) {
+      out = removeMember(out, path, key);
+    }
+  }
+  for (const [key, value] of Object.entries(after)) {
+    if (value === undefined) continue;
+    const old = Object.hasOwn(before, key) ? before[key] : undefined;
+    if (deepEqual(old, value)) continue;
+    out =
+      isObject(old) && isObject(value)
+        ? applyAt(out, [...path, key], old, value)
+        : setMember(out, path, key, value, { keepInline: true });
+  }
+  return out;
 }
