@@ -142,7 +142,9 @@ export async function acquireFileLock(path: string, options: FileLockOptions = {
     } catch (error) {
       const code = ioErrorCode(error);
       if (code === "ENOENT" && options.dirMode !== undefined) {
-        createdDir ??= await mkdir(dirname(path), { recursive: true, mode: options.dirMode });
+        // Again on every ENOENT: a holder that created the directory removes it when it is empty.
+        const made = await mkdir(dirname(path), { recursive: true, mode: options.dirMode });
+        createdDir ??= made;
         continue;
       }
       if (code !== "EEXIST") throw error;
