@@ -133,6 +133,9 @@ export async function bundle(): Promise<{ path: string; bytes: number }> {
     format: "esm",
     target: "node20",
     loader: { ".wasm": "binary" },
+    // jsonc-parser's "main" is a UMD build whose lazy require() calls an ESM bundle cannot serve;
+    // its ESM build is the same code.
+    alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
     plugins: [swapPlugin(swaps(workerCode))],
     minify: true,
     keepNames: true,

@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { chmod, copyFile, readFile, realpath, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { VoidError } from "../core/index.js";
-import { ioErrorCode, ioReason, isMissingFile, replaceFileAtomically } from "../registry/index.js";
+import { ioErrorCode, ioReason, isMissingFile, replaceFileAtomically } from "../formats/index.js";
 
 /** Mode of a client file voidmcp creates (it may come to hold tokens), and of its directories. */
 const NEW_FILE_MODE = 0o600;

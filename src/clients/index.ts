@@ -1,7 +1,7 @@
 /**
  * MCP clients' own config files: where each client keeps it, reading the servers it has, and
  * writing voidmcp's entry into it while keeping everything else (comments and formatting too).
- * Uses the registry layer; knows nothing of processes or MCP sessions.
+ * Uses the registry and formats layers; knows nothing of processes or MCP sessions.
  */
 
 export {
@@ -22,7 +22,19 @@ export {
   isClientName,
   type LaunchCommand,
 } from "./clients.js";
+export { fromCodexEntry, parseCodexConfig, parseTomlFile } from "./codex-import.js";
 export { clientConfigPath, type PathContext } from "./config-path.js";
+export {
+  type ClientConfig,
+  type ImportedEntry,
+  type ImportOptions,
+  type MergeOptions,
+  type MergeResult,
+  mergeEntries,
+  parseClientConfig,
+  SELF_ENTRY_REASON,
+  type ServerOrigin,
+  type SkippedEntry,
+} from "./import.js";
 export { planSetup, type SetupPlan, type SetupRequest } from "./plan.js";
 export { readClientServers } from "./read-servers.js";
-export { renderTable, type TomlWritable } from "./toml-edit.js";

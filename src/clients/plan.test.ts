@@ -125,13 +125,13 @@ describe("planSetup", () => {
       "malformed JSON",
       "cursor",
       '{\n  "mcpServers": {\n',
-      "/f:2:18: invalid JSON: Expected property name or '}'",
+      '/f:2:18: invalid JSON: unexpected end of text; expected a property name in double quotes or "}"',
     ],
     [
       "malformed JSON with comments",
       "vscode",
       '// hi\n{ "servers": { "a": 1 } ',
-      "/f:2:24: invalid JSON: Expected ',' or '}' after property value",
+      '/f:2:24: invalid JSON: unexpected end of text; expected "," or "}"',
     ],
     ["a top-level array", "cursor", "[]", "/f:1:1: expected a JSON object at the top level"],
     [

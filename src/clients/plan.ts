@@ -1,22 +1,21 @@
 import { VoidError } from "../core/index.js";
 import {
   deepEqual,
+  isSectionTable,
+  JsonEditError,
   lineColumnAt,
   parseJsonText,
-  parseTomlFile,
-  type ServerOrigin,
-  stripJsonComments,
-} from "../registry/index.js";
-import { CLIENTS, type ClientName, ENTRY_NAME } from "./clients.js";
-import { JsonEditError, removeMember, setMember } from "./json-edit.js";
-import {
-  isSectionTable,
+  removeMember,
   removeTable,
   renderTable,
+  setMember,
   setTable,
   TomlEditError,
   type TomlWritable,
-} from "./toml-edit.js";
+} from "../formats/index.js";
+import { CLIENTS, type ClientName, ENTRY_NAME } from "./clients.js";
+import { parseTomlFile } from "./codex-import.js";
+import type { ServerOrigin } from "./import.js";
 
 export interface SetupRequest {
   readonly client: ClientName;
@@ -71,6 +70,9 @@ function expectedValue(root: Json, request: SetupRequest): Json {
 
 const NOTHING_CHANGED = "nothing was changed";
 
+/** Clients' JSON files may hold comments and trailing commas (VS Code's do). */
+const JSONC = { comments: true, trailingCommas: true } as const;
+
 /**
  * Pure: the client's file with voidmcp's entry set (and `remove` taken out), every other byte
  * kept: comments, formatting, unknown keys, other servers. The result is parsed again and must
@@ -88,9 +90,7 @@ export function planSetup(request: SetupRequest): SetupPlan {
   const json = info.format === "json";
   const blank = text.trim() === "" || (text.charCodeAt(0) === 0xfeff && text.slice(1).trim() === "");
   const source = blank && json ? "{}\n" : text;
-  const root = json
-    ? parseJsonText(stripJsonComments(source), request.path)
-    : parseTomlFile(source, request.path).value;
+  const root = json ? parseJsonText(source, request.path, JSONC) : parseTomlFile(source, request.path).value;
   if (!isObject(root)) {
     throw new VoidError("registry_invalid", `${request.path}:1:1: expected a JSON object at the top level`, {
       hint: `fix the file or move it aside; ${NOTHING_CHANGED}`,
@@ -107,9 +107,7 @@ export function planSetup(request: SetupRequest): SetupPlan {
   } catch (error) {
     throw editFailure(error, source, request.path);
   }
-  const after = json
-    ? parseJsonText(stripJsonComments(edited), request.path)
-    : parseAfterTomlEdit(edited, request.path);
+  const after = json ? parseJsonText(edited, request.path, JSONC) : parseAfterTomlEdit(edited, request.path);
   if (!deepEqual(after, expectedValue(root, request))) {
     throw new VoidError(
       "internal",

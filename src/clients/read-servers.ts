@@ -1,10 +1,6 @@
-import {
-  type ClientConfig,
-  type ImportOptions,
-  parseClientConfig,
-  parseCodexConfig,
-} from "../registry/index.js";
 import { CLIENTS, type ClientName } from "./clients.js";
+import { parseCodexConfig } from "./codex-import.js";
+import { type ClientConfig, type ImportOptions, parseClientConfig } from "./import.js";
 
 /**
  * Pure: the servers in `client`'s config file text, ready to merge into the registry (Codex's

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { VoidError } from "../core/index.js";
 import { type CodeModeLimits, DEFAULT_LIMITS, limitsForCall, limitsFrom } from "./limits.js";
 
 describe("DEFAULT_LIMITS", () => {

@@ -1,4 +1,3 @@
-import { VoidError } from "../core/index.js";
 
 /**
  * Code Mode limits. Every one is enforced for real by the sandbox; the registry file's

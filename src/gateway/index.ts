@@ -14,4 +14,5 @@ export {
   SHUTDOWN_GRACE_MS,
   serve,
 } from "./serve.js";
+export { loadToken, TOKEN_FILE, type Token, tokenPath } from "./token.js";
 export type { ServerReport } from "./upstreams.js";

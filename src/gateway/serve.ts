@@ -1,7 +1,8 @@
 import { describeError, type Logger } from "../core/index.js";
 import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../downstream/index.js";
-import { emptyRegistry, loadRegistryWithText, loadToken, type Registry } from "../registry/index.js";
+import { emptyRegistry, loadRegistryWithText, type Registry } from "../registry/index.js";
 import { Gateway } from "./gateway.js";
+import { loadToken } from "./token.js";
 
 /** How long calls in progress may take to finish when the gateway is asked to stop. */
 export const SHUTDOWN_GRACE_MS = 3_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deepEqual } from "./deep-equal.js";
+import { deepEqual } from "../formats/index.js";
 import { diffServers } from "./diff.js";
 import type { RemoteServerSpec, ServerSpec, StdioServerSpec } from "./types.js";
 

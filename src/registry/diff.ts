@@ -1,4 +1,4 @@
-import { deepEqual } from "./deep-equal.js";
+import { deepEqual } from "../formats/index.js";
 import type { ServerSpec } from "./types.js";
 
 export interface ServerDiff {

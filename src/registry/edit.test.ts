@@ -115,7 +115,11 @@ describe("editRegistryFile", () => {
 
   // [what, file text, expected message]
   it.each([
-    ["invalid JSON", '{\n  "mcpServers": {,}\n}', ":2:18: invalid JSON: Expected property name or '}'"],
+    [
+      "invalid JSON",
+      '{\n  "mcpServers": {,}\n}',
+      ':2:18: invalid JSON: expected a property name in double quotes or "}"',
+    ],
     [
       "a schema error",
       '{"mcpServers": {"a": {"args": ["x"]}}}',
@@ -174,18 +178,37 @@ describe("editRegistryFile", () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it("writes nothing when the file changes on disk during the edit", async () => {
+  it("starts again from the new content when the file changes on disk during the edit", async () => {
     await writeFile(path, '{"mcpServers": {}}');
-    const theirs = '{"mcpServers": {"theirs": {"command": "t"}}}';
+    let calls = 0;
+    await editRegistryFile(path, (doc) => {
+      // Someone who does not take the lock (an editor) saves the file meanwhile, once.
+      if (++calls === 1) writeFileSync(path, '{"mcpServers": {"theirs": {"command": "t"}}}');
+      addServerEntry(doc, "mine", { command: "m" });
+    });
+    expect(calls).toBe(2);
+    expect(JSON.parse(await readFile(path, "utf8"))).toEqual({
+      version: 1,
+      mcpServers: { theirs: { command: "t" }, mine: { command: "m" } },
+    });
+    expect(await readdir(dir)).toEqual(["servers.json"]);
+  });
+
+  it("writes nothing when the file keeps changing on disk during the edit", async () => {
+    await writeFile(path, '{"mcpServers": {}}');
+    let calls = 0;
+    const theirs = () => `{"mcpServers": {"theirs${calls}": {"command": "t"}}}`;
     const error = await rejectedVoidError(
       editRegistryFile(path, (doc) => {
-        writeFileSync(path, theirs);
+        calls++;
+        writeFileSync(path, theirs());
         addServerEntry(doc, "mine", { command: "m" });
       }),
     );
     expect(error.code).toBe("conflict");
     expect(error.message).toBe(`${path} changed on disk while it was being edited; nothing was written`);
-    expect(await readFile(path, "utf8")).toBe(theirs);
+    expect(calls).toBe(3);
+    expect(await readFile(path, "utf8")).toBe(theirs());
     expect(await readdir(dir)).toEqual(["servers.json"]);
   });
 
@@ -230,6 +253,99 @@ describe("loadRegistryDocument", () => {
     await writeFile(path, "{,}");
     const error = await rejectedVoidError(loadRegistryDocument(path));
     expect(error.code).toBe("registry_invalid");
-    expect(error.message).toBe(`${path}:1:2: invalid JSON: Expected property name or '}'`);
+    expect(error.message).toBe(`${path}:1:2: invalid JSON: expected a property name in double quotes or "}"`);
+  });
+});
+
+describe("editRegistryFile: formatting and concurrency", () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "voidmcp-edit-"));
+    path = join(dir, "servers.json");
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const COMMENTED = [
+    "{",
+    '  "version": 1,',
+    "  // the servers I use every day",
+    '  "mcpServers": {',
+    '    "files": { "command": "npx", "args": ["-y", "fs"] }, // inline, on purpose',
+    "    /* remote */",
+    '    "web": {',
+    '      "url": "https://example.com/mcp"',
+    "    }",
+    "  },",
+    '  "expose": "code" // trailing note',
+    "}",
+    "",
+  ].join("\n");
+
+  it("adds and removes an entry leaving every other byte as it was", async () => {
+    await writeFile(path, COMMENTED);
+    await editRegistryFile(path, (doc) => addServerEntry(doc, "extra", { command: "node", args: ["s.js"] }));
+    const added = await readFile(path, "utf8");
+    expect(added).toBe(
+      COMMENTED.replace(
+        '      "url": "https://example.com/mcp"\n    }\n',
+        '      "url": "https://example.com/mcp"\n    },\n    "extra": {\n      "command": "node",\n      "args": [\n        "s.js"\n      ]\n    }\n',
+      ),
+    );
+    await editRegistryFile(path, (doc) => removeServerEntry(doc, "extra"));
+    expect(await readFile(path, "utf8")).toBe(COMMENTED);
+  });
+
+  it("changes an inline entry inline, and removes it with its comment line intact elsewhere", async () => {
+    await writeFile(path, COMMENTED);
+    await editRegistryFile(path, (doc) => {
+      const files = doc.mcpServers?.files;
+      if (files) files.enabled = false;
+    });
+    expect(await readFile(path, "utf8")).toBe(
+      COMMENTED.replace('"args": ["-y", "fs"] }', '"args": ["-y", "fs"], "enabled": false }'),
+    );
+    await editRegistryFile(path, (doc) => removeServerEntry(doc, "files"));
+    const text = await readFile(path, "utf8");
+    expect(text).not.toContain('"files"');
+    expect(text).toContain("// the servers I use every day");
+    expect(text).toContain("/* remote */");
+    expect(parseRegistryText(text, path).servers.map((s) => s.name)).toEqual(["web"]);
+  });
+
+  it("keeps a one-line registry on one line", async () => {
+    await writeFile(path, '{"version": 1, "mcpServers": {"a": {"command": "a"}}}\n');
+    await editRegistryFile(path, (doc) => addServerEntry(doc, "b", { command: "b" }));
+    expect(await readFile(path, "utf8")).toBe(
+      '{"version": 1, "mcpServers": {"a": {"command": "a"}, "b": { "command": "b" }}}\n',
+    );
+  });
+
+  it("loses no entry when ten edits run at once", async () => {
+    await writeFile(path, '{\n  "version": 1,\n  "mcpServers": {}\n}\n');
+    const names = Array.from({ length: 10 }, (_, i) => `s${i}`);
+    await Promise.all(
+      names.map((name) => editRegistryFile(path, (doc) => addServerEntry(doc, name, { command: "echo" }))),
+    );
+    const servers = parseRegistryText(await readFile(path, "utf8"), path).servers.map((s) => s.name);
+    expect(servers.sort()).toEqual([...names].sort());
+    expect(await readdir(dir)).toEqual(["servers.json"]);
+  });
+
+  it("gives up with a conflict, writing nothing, while another live holder keeps the lock", async () => {
+    await writeFile(path, '{"version": 1}');
+    const lock = `${path}.lock`;
+    await writeFile(lock, JSON.stringify({ pid: process.pid, id: "someone-else" }));
+    const error = await rejectedVoidError(
+      editRegistryFile(path, (doc) => addServerEntry(doc, "a", { command: "x" }), { lockWaitMs: 300 }),
+    );
+    expect(error.code).toBe("conflict");
+    expect(error.message).toBe(
+      `${path} is being edited by another process (pid ${process.pid}); gave up after 0 s and wrote nothing`,
+    );
+    expect(await readFile(path, "utf8")).toBe('{"version": 1}');
+    expect((await readdir(dir)).sort()).toEqual(["servers.json", "servers.json.lock"]);
   });
 });

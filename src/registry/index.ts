@@ -1,34 +1,16 @@
 /**
- * The registry layer: the servers.json file, read, checked, normalised, expanded, diffed and
- * edited. No network, no processes. Other folders import from here only.
+ * The registry layer: voidmcp's own servers.json, read, checked, normalised, expanded, diffed,
+ * watched and edited. No network, no processes; the file formats themselves are in formats/.
+ * Other folders import from here only.
  */
 
-export { readIfExists, replaceFileAtomically } from "./atomic-write.js";
-export { fromCodexEntry, parseCodexConfig, parseTomlFile } from "./codex-import.js";
-export { deepEqual } from "./deep-equal.js";
 export { diffServers, type ServerDiff } from "./diff.js";
 export { type EditResult, editRegistryFile, loadRegistryDocument } from "./edit.js";
 export { type Environment, expandServer } from "./expand.js";
-export {
-  type ClientConfig,
-  type ImportedEntry,
-  type ImportOptions,
-  type MergeOptions,
-  type MergeResult,
-  mergeEntries,
-  parseClientConfig,
-  SELF_ENTRY_REASON,
-  type ServerOrigin,
-  type SkippedEntry,
-} from "./import.js";
-export { ioErrorCode, ioReason, isMissingFile } from "./io-error.js";
-export { lineColumnAt } from "./json-locate.js";
-export { formatJsonPath, type JsonPath } from "./json-path.js";
-export { stripJsonComments } from "./jsonc.js";
+export { registryIoError } from "./io-error.js";
 export { emptyRegistry, loadRegistry, loadRegistryWithText } from "./load.js";
 export { MIGRATIONS, type Migration, migrateRegistryDocument } from "./migrate.js";
 export { parseRegistryText } from "./parse.js";
-export { parseJsonText } from "./parse-json.js";
 export { type RegistryPathOptions, resolveRegistryPath } from "./resolve-path.js";
 export {
   MAX_TIMEOUT_MS,
@@ -36,16 +18,8 @@ export {
   type RawTransportType,
   type RegistryDocument,
 } from "./schema.js";
-export { addServerEntry, removeServerEntry } from "./server-entries.js";
-export { loadToken, TOKEN_FILE, type Token, tokenPath } from "./token.js";
-export {
-  parseToml,
-  type TomlDocument,
-  type TomlSection,
-  TomlSyntaxError,
-  type TomlTable,
-  type TomlValue,
-} from "./toml.js";
+export { addServerEntry, entryProblems, removeServerEntry } from "./server-entries.js";
+export { sanitiseServerName } from "./server-name.js";
 export {
   type CodeModeSettings,
   DEFAULT_CALL_TIMEOUT_MS,

@@ -1,6 +1,5 @@
 import type * as z from "zod";
-import { lineColumnAt, locateJsonPath } from "./json-locate.js";
-import { formatJsonPath, type JsonPath } from "./json-path.js";
+import { formatJsonPath, type JsonPath, lineColumnAt, locateJsonPath } from "../formats/index.js";
 
 /** One thing wrong with a registry document: where (a JSON path; its key or its value) and what. */
 export interface RegistryIssue {

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeError } from "../core/index.js";
 import { emptyRegistry, loadRegistry } from "./load.js";
 import { resolveRegistryPath } from "./resolve-path.js";
 import { rejectedVoidError } from "./test-helpers.js";
@@ -13,6 +14,30 @@ describe("loadRegistry", () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("never shows the content of whatever file a symbolic link points at", async () => {
+    const key = join(dir, "id_ed25519");
+    await writeFile(key, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n");
+    const path = join(dir, "servers.json");
+    await symlink(key, path);
+    const shown = describeError(await rejectedVoidError(loadRegistry(path)));
+    expect(shown).toMatch(
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:1:1: invalid JSON: expected a value`),
+    );
+    for (const word of ["BEGIN", "OPENSSH", "PRIVATE", "b3Bl", "---"]) expect(shown).not.toContain(word);
+  });
+
+  it.each([
+    ['{"mcpServers": {"a": {"url": "https://x", "headers": {"Authorization": Bearer sk-abcdef123}}}}'],
+    ['{"mcpServers": {"a": {"command": "x", "env": {"TOKEN": "sk-abcdef123" "B": "1"}}}}'],
+    ['{"mcpServers": {"a": {"command": "x", "env": {"TOKEN": "sk-abcdef123'],
+  ])("keeps a secret in broken text out of the message: %s", async (text) => {
+    const path = join(dir, "servers.json");
+    await writeFile(path, text);
+    const shown = describeError(await rejectedVoidError(loadRegistry(path)));
+    expect(shown).toContain(`${path}:1:`);
+    for (const word of ["sk-", "abcdef", "Bearer"]) expect(shown).not.toContain(word);
   });
 
   it("reads a missing file as an empty registry that does not exist", async () => {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { isMissingFile, registryIoError } from "./io-error.js";
+import { isMissingFile } from "../formats/index.js";
+import { registryIoError } from "./io-error.js";
 import { normaliseRegistry } from "./normalise.js";
 import { parseRegistryText } from "./parse.js";
 import type { Registry } from "./types.js";

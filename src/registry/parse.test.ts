@@ -181,57 +181,74 @@ describe("parseRegistryText: JSON syntax errors", () => {
     [
       "a trailing comma",
       '{\n  "mcpServers": {\n    "a": {"command": "x"},\n  }\n}',
-      `${FILE}:4:3: invalid JSON: Expected double-quoted property name`,
+      `${FILE}:4:3: invalid JSON: expected a property name in double quotes`,
       "trailing comma",
     ],
     [
-      "a comment",
-      '{\n  // servers\n  "mcpServers": {}\n}',
-      `${FILE}:2:3: invalid JSON: Expected property name or '}'`,
-      "comments",
+      "an unclosed comment",
+      '{\n  /* servers\n  "mcpServers": {}\n}',
+      `${FILE}:2:3: invalid JSON: unterminated comment`,
+      "fix the registry",
     ],
     [
       "single quotes",
       "{'mcpServers': {}}",
-      `${FILE}:1:2: invalid JSON: Expected property name or '}'`,
+      `${FILE}:1:2: invalid JSON: expected a property name in double quotes or "}"`,
       "double quotes",
     ],
     [
       "a missing comma",
       '{\n  "version": 1\n  "expose": "code"\n}',
-      `${FILE}:3:3: invalid JSON: Expected ',' or '}' after property value`,
+      `${FILE}:3:3: invalid JSON: expected "," or "}"`,
       "fix the registry",
     ],
-    // Node gives no position for this one; the scanner finds it.
     [
       "a bad literal",
       '{\n  "mcpServers": tru\n}',
-      `${FILE}:2:20: invalid JSON: Unexpected token '\\n'`,
+      `${FILE}:2:17: invalid JSON: expected a value`,
       "fix the registry",
     ],
     [
       "a bad literal before a brace",
       '{"mcpServers": tru}',
-      `${FILE}:1:19: invalid JSON: Unexpected token '}'`,
+      `${FILE}:1:16: invalid JSON: expected a value`,
       "fix the registry",
     ],
-    ["a bare word", "servers", `${FILE}:1:1: invalid JSON: Unexpected token 's'`, "fix the registry"],
+    ["a bare word", "servers", `${FILE}:1:1: invalid JSON: expected a value`, "fix the registry"],
     [
       "a truncated file",
       '{\n  "mcpServers": {\n    "a": {"command": "x"\n\n',
-      `${FILE}:3:25: invalid JSON: Expected ',' or '}' after property value`,
+      `${FILE}:3:25: invalid JSON: unexpected end of text; expected "," or "}"`,
       "fix the registry",
     ],
     [
       "an unterminated string",
       '{"mcpServers": {"a',
-      `${FILE}:1:19: invalid JSON: Unterminated string`,
+      `${FILE}:1:17: invalid JSON: unterminated string`,
       "fix the registry",
     ],
     [
       "text after the object",
       '{"mcpServers": {}}\n}',
-      `${FILE}:2:1: invalid JSON: Unexpected non-whitespace character after JSON`,
+      `${FILE}:2:1: invalid JSON: unexpected text after the end of the value`,
+      "fix the registry",
+    ],
+    [
+      "a missing colon",
+      '{"mcpServers": {"a" {}}}',
+      `${FILE}:1:21: invalid JSON: expected ":" after the property name`,
+      "fix the registry",
+    ],
+    [
+      "a missing comma in an array",
+      '{"mcpServers": {"a": {"command": "x", "args": ["1" "2"]}}}',
+      `${FILE}:1:52: invalid JSON: expected "," or "]"`,
+      "fix the registry",
+    ],
+    [
+      "a raw line break in a string",
+      '{"mcpServers": {"a": {"command": "x\ny"}}}',
+      `${FILE}:1:34: invalid JSON: unterminated string`,
       "fix the registry",
     ],
   ];
@@ -245,6 +262,17 @@ describe("parseRegistryText: JSON syntax errors", () => {
   it("never quotes the file's text in the message", () => {
     const error = voidErrorOf(() => parseRegistryText('{"token": "sk-secret" x}', FILE));
     expect(error.message).not.toContain("sk-secret");
+  });
+});
+
+describe("parseRegistryText: JSON with comments", () => {
+  it("reads // and /* */ comments, and locates errors in the text as written", () => {
+    const text =
+      '{\n  // my servers\n  "mcpServers": {\n    /* off for now */ "a": {"command": "x", "args": "oops"}\n  }\n}';
+    const error = voidErrorOf(() => parseRegistryText(text, FILE));
+    expect(error.message).toBe(`${FILE}:4:53: mcpServers.a.args: expected an array of strings, got string`);
+    const fixed = text.replace('"oops"', '["ok"]');
+    expect(parseRegistryText(fixed, FILE).servers.map((s) => s.name)).toEqual(["a"]);
   });
 });
 

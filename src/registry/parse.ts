@@ -1,9 +1,8 @@
 import { VoidError } from "../core/index.js";
+import { findDuplicateKeys, lineColumnAt, parseJsonText } from "../formats/index.js";
 import { formatIssues, issuesFromZod, type RegistryIssue } from "./issues.js";
-import { findDuplicateKeys, lineColumnAt } from "./json-locate.js";
 import { migrateRegistryDocument } from "./migrate.js";
 import { normaliseRegistry } from "./normalise.js";
-import { parseJsonText } from "./parse-json.js";
 import { type RegistryDocument, type RegistryFile, registryFileSchema } from "./schema.js";
 import { REGISTRY_VERSION, type Registry } from "./types.js";
 
@@ -29,7 +28,7 @@ export function checkRegistryText(text: string, path: string): CheckedDocument {
   if (text.trim() === "" || (text.charCodeAt(0) === 0xfeff && text.slice(1).trim() === "")) {
     return { document: undefined, file: {}, fromVersion: REGISTRY_VERSION };
   }
-  const migrated = migrateRegistryDocument(parseJsonText(text, path, FIX_HINT));
+  const migrated = migrateRegistryDocument(parseJsonText(text, path, { hint: FIX_HINT, comments: true }));
   if ("issue" in migrated) {
     throw new VoidError("registry_invalid", formatIssues([migrated.issue], path, text), {
       hint: "upgrade voidmcp to read this file (see the README's install section)",

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { isValidServerName, PREFIX_SEPARATOR, SERVER_NAME_PATTERN } from "../core/index.js";
+import { kindOf } from "../formats/index.js";
 import { isHttpUrl } from "./http-url.js";
-import { kindOf } from "./kind-of.js";
 import { REGISTRY_VERSION } from "./types.js";
 
 /**

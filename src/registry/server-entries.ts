@@ -6,6 +6,15 @@ import { type RawServerEntry, type RegistryDocument, serverEntrySchema } from ".
 const NAME_RULE = `letters, digits, "-" and "_", starting with a letter or digit, at most 48 characters, no "${PREFIX_SEPARATOR}" (${SERVER_NAME_PATTERN.source})`;
 
 /**
+ * Pure: what is wrong with one server entry checked on its own, on one line
+ * (`url: expected ...; timeoutMs: expected ...`), or undefined when it is a valid entry.
+ */
+export function entryProblems(entry: unknown): string | undefined {
+  const checked = serverEntrySchema.safeParse(entry);
+  return checked.success ? undefined : describeIssues(issuesFromZod(checked.error));
+}
+
+/**
  * Adds `entry` under `name` at the end of `doc.mcpServers` (creating it when absent).
  * Throws VoidError("usage") for an invalid name or entry, VoidError("conflict") when the name is
  * taken. Changes nothing when it throws.
@@ -21,9 +30,8 @@ export function addServerEntry(doc: RegistryDocument, name: string, entry: RawSe
       hint: `run \`voidmcp remove ${name}\` first, or choose another name`,
     });
   }
-  const checked = serverEntrySchema.safeParse(entry);
-  if (!checked.success) {
-    const problems = describeIssues(issuesFromZod(checked.error));
+  const problems = entryProblems(entry);
+  if (problems !== undefined) {
     throw new VoidError("usage", `invalid definition for server "${name}": ${problems}`, {
       hint: "give either a command (with its arguments) or an http(s) url",
     });

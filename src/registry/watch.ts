@@ -2,7 +2,8 @@ import { type FSWatcher, type StatWatcher, unwatchFile, watch, watchFile } from 
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { describeError, VoidError } from "../core/index.js";
-import { isMissingFile, registryIoError } from "./io-error.js";
+import { isMissingFile } from "../formats/index.js";
+import { registryIoError } from "./io-error.js";
 import { parseRegistryText } from "./parse.js";
 import type { Registry } from "./types.js";
 

@@ -449,7 +449,7 @@ describe("init and import: bad input", () => {
       "vscode",
       ".config/Code/User/mcp.json",
       '// servers\n{\n  "servers": {\n    "a": { "command": "x" } // no comma\n    "b": {}\n  }\n}\n',
-      /mcp\.json:5:5: invalid JSON: Expected ',' or '}' after property value/,
+      /mcp\.json:5:5: invalid JSON: expected "," or "}"/,
     ],
     [
       "codex",

@@ -4,7 +4,7 @@
  * import, where the registry is found, and what a broken registry does. Real files in real
  * temporary directories; the CLI is the built one, run as a child process.
  */
-import { chmod, mkdir, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -221,6 +221,49 @@ describe("add", () => {
   ])("%j is a usage error (exit 2) that writes nothing: %s", async (args, message) => {
     expectFailure(await box.run(args), 2, message);
     expect(await bytesOf(box.registry)).toBeUndefined();
+  });
+});
+
+describe("add and remove at once", () => {
+  it("ten concurrent adds all land in the file, each exit 0", async () => {
+    await box.write("servers.json", HAND_WRITTEN);
+    const names = Array.from({ length: 10 }, (_, i) => `s${i + 1}`);
+    const results = await Promise.all(names.map((name, i) => box.run(["add", name, "echo", String(i + 1)])));
+    for (const [i, result] of results.entries()) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`Added "${names[i]}"`);
+    }
+    const servers = ((await registryOf()) as { mcpServers: Record<string, unknown> }).mcpServers;
+    expect(Object.keys(servers).sort()).toEqual(["fx", "web", ...names].sort());
+    for (const [i, name] of names.entries())
+      expect(servers[name]).toEqual({ command: "echo", args: [String(i + 1)] });
+    expect((await readdir(box.dir)).filter((f) => f.startsWith("servers.json"))).toEqual(["servers.json"]);
+  });
+
+  it("keeps comments and inline entries byte for byte through add + remove", async () => {
+    const commented = [
+      "{",
+      '  "version": 1,',
+      "  // my servers",
+      '  "mcpServers": {',
+      '    "fx": { "command": "node", "args": ["fx.js"] }, // inline',
+      "    /* the remote one */",
+      '    "web": { "url": "https://example.com/mcp" }',
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+    await box.write("servers.json", commented);
+    expect((await box.run(["add", "extra", "echo", "hi"])).code).toBe(0);
+    const added = (await bytesOf(box.registry))?.toString();
+    expect(added).toBe(
+      commented.replace(
+        '"web": { "url": "https://example.com/mcp" }\n',
+        '"web": { "url": "https://example.com/mcp" },\n    "extra": {\n      "command": "echo",\n      "args": [\n        "hi"\n      ]\n    }\n',
+      ),
+    );
+    expect((await box.run(["remove", "extra"])).code).toBe(0);
+    expect((await bytesOf(box.registry))?.toString()).toBe(commented);
   });
 });
 
@@ -519,15 +562,15 @@ describe("import", () => {
     const second = await box.run(["import", "--overwrite", source]);
     expect(second.stdout).toBe("Replaced 1: fx\nAlready registered: extra\n");
     expect(second.code).toBe(0);
+    // Replaced in place, laid out as it was (inline); the rest of the hand-written file as it was.
     expect((await bytesOf(box.registry))?.toString()).toBe(
-      registryText({
-        version: 1,
-        mcpServers: {
-          fx: { command: "uvx", args: ["other"] },
-          web: { url: "https://example.com/mcp" },
-          extra: { command: "e" },
-        },
-      }),
+      HAND_WRITTEN.replace(
+        '"fx": {"command": "node", "args": ["fx.js"]}',
+        '"fx": {"command": "uvx", "args": ["other"]}',
+      ).replace(
+        '"web": {"url": "https://example.com/mcp"}\n',
+        '"web": {"url": "https://example.com/mcp"},\n    "extra": {\n      "command": "e"\n    }\n',
+      ),
     );
   });
 
@@ -574,7 +617,7 @@ describe("import", () => {
       `${source}: found no "mcpServers" or "servers" object`,
     );
     const broken = await box.write("broken.json", '{ "mcpServers": { "a": } }');
-    expectFailure(await box.run(["import", broken]), 1, `${broken}:1:24: invalid JSON: Unexpected token '}'`);
+    expectFailure(await box.run(["import", broken]), 1, `${broken}:1:24: invalid JSON: expected a value`);
     expect(await bytesOf(box.registry)).toBeUndefined();
   });
 });

@@ -1,13 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CLIENT_NAMES, type ClientName, isClientName, readClientServers } from "../../clients/index.js";
-import { VoidError } from "../../core/index.js";
 import {
-  editRegistryFile,
-  loadRegistryDocument,
+  CLIENT_NAMES,
+  type ClientName,
+  isClientName,
   type MergeResult,
   mergeEntries,
-} from "../../registry/index.js";
+  readClientServers,
+} from "../../clients/index.js";
+import { VoidError } from "../../core/index.js";
+import { editRegistryFile, loadRegistryDocument } from "../../registry/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { printJson } from "../io.js";
 import { registryPathFrom } from "../shared.js";

@@ -5,22 +5,17 @@ import {
   type ClientName,
   ENTRY_NAME,
   gatewayEntry,
+  type ImportedEntry,
+  type MergeResult,
+  mergeEntries,
   planSetup,
   readClientFile,
   readClientServers,
-  renderTable,
-  type TomlWritable,
   writeClientFile,
 } from "../../clients/index.js";
 import { VoidError } from "../../core/index.js";
-import {
-  editRegistryFile,
-  type ImportedEntry,
-  loadRegistryDocument,
-  type MergeResult,
-  mergeEntries,
-  resolveRegistryPath,
-} from "../../registry/index.js";
+import { renderTable, type TomlWritable } from "../../formats/index.js";
+import { editRegistryFile, loadRegistryDocument, resolveRegistryPath } from "../../registry/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { type Io, printJson } from "../io.js";
 import { selfLaunch } from "../self-command.js";

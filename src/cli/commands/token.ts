@@ -1,5 +1,5 @@
 import { VoidError } from "../../core/index.js";
-import { loadToken } from "../../registry/index.js";
+import { loadToken } from "../../gateway/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { printJson } from "../io.js";
 import { registryPathFrom } from "../shared.js";

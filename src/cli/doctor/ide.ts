@@ -5,9 +5,9 @@ import {
   clientConfigPath,
   readClientFile,
   readClientServers,
+  SELF_ENTRY_REASON,
 } from "../../clients/index.js";
 import { describeError } from "../../core/index.js";
-import { SELF_ENTRY_REASON } from "../../registry/index.js";
 import type { Check } from "./checks.js";
 
 /**

@@ -1,9 +1,11 @@
-import { stripJsonComments } from "../registry/index.js";
+import { type Node, type ParseError, parseTree } from "jsonc-parser";
+import { deepEqual } from "./deep-equal.js";
+import { stripJsonComments } from "./jsonc.js";
 
 /**
  * Edits of JSON and JSON-with-comments text that change one member and leave every other byte
- * where it was: comments, formatting, key order, trailing commas. Offsets come from scanning the
- * text with comments blanked out (same length), so they are valid in the original text.
+ * where it was: comments, formatting, key order, trailing commas. Offsets come from jsonc-parser's
+ * tree of the text with comments blanked out (same length), so they are valid in the original text.
  *
  * The functions are pure and never verify their own output; callers parse the result and compare
  * it with what they meant (see plan.ts), so a mistake here is an error, never a corrupted file.
@@ -43,73 +45,38 @@ export class JsonEditError extends Error {
 
 const WHITESPACE = /[ \t\r\n]/;
 
-/** Scans (comment-blanked) JSON into spans. Assumes text JSON.parse accepts; throws otherwise. */
+/**
+ * The spans of (comment-blanked) JSON, from jsonc-parser's syntax tree. Text with a syntax error
+ * is refused with the offset of the first one: edits only ever start from text that parses.
+ */
 function scan(text: string): JsonNode {
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const fail = (): never => {
-    throw new JsonEditError("not valid JSON", pos);
-  };
-  const skip = () => {
-    while (pos < text.length && WHITESPACE.test(text.charAt(pos))) pos++;
-  };
-  const string = (): string => {
-    const start = pos;
-    pos++;
-    while (pos < text.length && text.charAt(pos) !== '"') pos += text.charAt(pos) === "\\" ? 2 : 1;
-    if (pos >= text.length) fail();
-    pos++;
-    return JSON.parse(text.slice(start, pos)) as string;
-  };
-  const value = (): JsonNode => {
-    skip();
-    const start = pos;
-    const c = text.charAt(pos);
-    if (c === "{") {
-      pos++;
-      const members: MemberNode[] = [];
-      skip();
-      while (text.charAt(pos) !== "}") {
-        skip();
-        if (text.charAt(pos) !== '"') fail();
-        const keyStart = pos;
-        const key = string();
-        skip();
-        if (text.charAt(pos) !== ":") fail();
-        pos++;
-        members.push({ key, keyStart, value: value() });
-        skip();
-        if (text.charAt(pos) === ",") pos++;
-        else if (text.charAt(pos) !== "}") fail();
-        skip();
-      }
-      pos++;
-      return { kind: "object", start, end: pos, members };
-    }
-    if (c === "[") {
-      pos++;
-      skip();
-      while (text.charAt(pos) !== "]") {
-        value();
-        skip();
-        if (text.charAt(pos) === ",") pos++;
-        else if (text.charAt(pos) !== "]") fail();
-        skip();
-      }
-      pos++;
-      return { kind: "array", start, end: pos };
-    }
-    if (c === '"') {
-      string();
-      return { kind: "scalar", start, end: pos };
-    }
-    while (pos < text.length && /[-+.0-9a-zA-Z]/.test(text.charAt(pos))) pos++;
-    if (pos === start) fail();
-    return { kind: "scalar", start, end: pos };
-  };
-  const root = value();
-  skip();
-  if (pos < text.length) fail();
-  return root;
+  const errors: ParseError[] = [];
+  // A byte-order mark is not JSON to the parser; a space of the same length keeps the offsets.
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  let root: Node | undefined;
+  try {
+    root = parseTree(source, errors, { allowTrailingComma: false, disallowComments: true });
+  } catch (error) {
+    if (error instanceof RangeError) throw new JsonEditError("nested too deeply to edit", 0);
+    throw error;
+  }
+  const first = errors[0];
+  if (root === undefined || first !== undefined)
+    throw new JsonEditError("not valid JSON", first?.offset ?? 0);
+  return toNode(root);
+}
+
+function toNode(node: Node): JsonNode {
+  const span = { start: node.offset, end: node.offset + node.length };
+  if (node.type === "array") return { kind: "array", ...span };
+  if (node.type !== "object") return { kind: "scalar", ...span };
+  const members: MemberNode[] = [];
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (key === undefined || value === undefined) throw new JsonEditError("not valid JSON", property.offset);
+    members.push({ key: String(key.value), keyStart: key.offset, value: toNode(value) });
+  }
+  return { kind: "object", ...span, members };
 }
 
 /** The member JSON.parse keeps for `key` (the last one). */
@@ -138,6 +105,22 @@ function indentUnit(text: string): string {
   const found = match?.[1] ?? "";
   if (found.startsWith("\t")) return "\t";
   return found.length > 0 && found.length <= 8 ? found : "  ";
+}
+
+/** `value` as JSON on one line: `{ "a": [1, 2] }`, the way people write short objects. */
+function renderInline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(renderInline).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, inner]) => inner !== undefined);
+    if (entries.length === 0) return "{}";
+    return `{ ${entries.map(([k, inner]) => `${JSON.stringify(k)}: ${renderInline(inner)}`).join(", ")} }`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export interface SetOptions {
+  /** An existing value written on one line is replaced by one on one line (default: laid out). */
+  readonly keepInline?: boolean;
 }
 
 /** `value` as JSON laid out like the file: `unit` per level, continuation lines at `indent`. */
@@ -184,7 +167,13 @@ function locate(plain: string, path: Path): Located {
  * value is replaced where it stands (comments inside it go with it); a new member goes after the
  * object's last member, on a line of its own when the object spans lines.
  */
-export function setMember(text: string, path: Path, key: string, value: unknown): string {
+export function setMember(
+  text: string,
+  path: Path,
+  key: string,
+  value: unknown,
+  options: SetOptions = {},
+): string {
   const plain = stripJsonComments(text);
   const { node, missing } = locate(plain, path);
   const unit = indentUnit(plain);
@@ -192,11 +181,12 @@ export function setMember(text: string, path: Path, key: string, value: unknown)
     const existing = member(node, key);
     if (existing !== undefined) {
       const indent = indentAt(plain, existing.keyStart);
-      return (
-        text.slice(0, existing.value.start) +
-        render(value, indent, unit, lineBreak(text)) +
-        text.slice(existing.value.end)
-      );
+      const oneLine = !plain.slice(existing.value.start, existing.value.end).includes("\n");
+      const rendered =
+        options.keepInline === true && oneLine
+          ? renderInline(value)
+          : render(value, indent, unit, lineBreak(text));
+      return text.slice(0, existing.value.start) + rendered + text.slice(existing.value.end);
     }
   }
   // The member to add: the first missing key, holding the rest of the path and the value.
@@ -228,10 +218,7 @@ function insertMember(
     return `${text.slice(0, node.start + 1)}${kept}${body}${eol}${outer}${text.slice(close)}`;
   }
   if (!multiline) {
-    const compact = JSON.stringify(value, null, 1)
-      .replace(/\n\s*/g, " ")
-      .replace(/\[ /g, "[")
-      .replace(/ \]/g, "]");
+    const compact = renderInline(value);
     const at = last.value.end;
     return `${text.slice(0, at)}, ${JSON.stringify(key)}: ${compact}${text.slice(at)}`;
   }
@@ -318,4 +305,41 @@ function removeAt(text: string, plain: string, node: ObjectNode, index: number):
     return text.slice(0, comma) + text.slice(comma + 1, start) + text.slice(end);
   }
   return text.slice(0, comma) + text.slice(target.value.end);
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Edits `text`, which parses to `before`, so that it parses to `after`, touching only the members
+ * that differ: a removed key is cut (removeMember), an added key is appended to its object, a
+ * changed value is replaced where it stands; objects on both sides are compared member by member,
+ * anything else is replaced whole. Comments, formatting and key order elsewhere stay byte for
+ * byte. Undefined `after` values count as absent. Both roots must be objects. Pure; like the
+ * other edits it does not verify its result, so callers parse it and compare with `after`.
+ */
+export function applyJsonChanges(text: string, before: JsonObject, after: JsonObject): string {
+  return applyAt(text, [], before, after);
+}
+
+function applyAt(text: string, path: Path, before: JsonObject, after: JsonObject): string {
+  let out = text;
+  for (const key of Object.keys(before)) {
+    if (before[key] !== undefined && (!Object.hasOwn(after, key) || after[key] === undefined)) {
+      out = removeMember(out, path, key);
+    }
+  }
+  for (const [key, value] of Object.entries(after)) {
+    if (value === undefined) continue;
+    const old = Object.hasOwn(before, key) ? before[key] : undefined;
+    if (deepEqual(old, value)) continue;
+    out =
+      isObject(old) && isObject(value)
+        ? applyAt(out, [...path, key], old, value)
+        : setMember(out, path, key, value, { keepInline: true });
+  }
+  return out;
 }

@@ -1,8 +1,13 @@
 import { VoidError } from "../core/index.js";
+import {
+  kindOf,
+  lineColumnAt,
+  parseToml,
+  TomlSyntaxError,
+  type TomlTable,
+  type TomlValue,
+} from "../formats/index.js";
 import { type ClientConfig, collectEntries, type ImportOptions } from "./import.js";
-import { lineColumnAt } from "./json-locate.js";
-import { kindOf } from "./kind-of.js";
-import { parseToml, TomlSyntaxError, type TomlTable, type TomlValue } from "./toml.js";
 
 const HINT = "expected Codex CLI's config.toml";
 

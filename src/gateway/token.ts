@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { VoidError } from "../core/index.js";
-import { readIfExists, replaceFileAtomically } from "./atomic-write.js";
-import { registryIoError } from "./io-error.js";
+import { readIfExists, replaceFileAtomically } from "../formats/index.js";
+import { registryIoError } from "../registry/index.js";
 
 /** The bearer token of the HTTP endpoint lives in this file beside the registry. */
 export const TOKEN_FILE = "token";

@@ -1,13 +1,19 @@
 import { isValidServerName, VoidError } from "../core/index.js";
-import { deepEqual } from "./deep-equal.js";
-import { describeIssues, issuesFromZod } from "./issues.js";
-import { lineColumnAt, locateJsonPath } from "./json-locate.js";
-import { formatJsonPath, type JsonPath } from "./json-path.js";
-import { stripJsonComments } from "./jsonc.js";
-import { kindOf } from "./kind-of.js";
-import { parseJsonText } from "./parse-json.js";
-import { type RawServerEntry, type RegistryDocument, serverEntrySchema } from "./schema.js";
-import { sanitiseServerName } from "./server-name.js";
+import {
+  deepEqual,
+  formatJsonPath,
+  type JsonPath,
+  kindOf,
+  lineColumnAt,
+  locateJsonPath,
+  parseJsonText,
+} from "../formats/index.js";
+import {
+  entryProblems,
+  type RawServerEntry,
+  type RegistryDocument,
+  sanitiseServerName,
+} from "../registry/index.js";
 
 /** Where an imported server is in the client's file: the key `key` of the object at `path`. */
 export interface ServerOrigin {
@@ -127,10 +133,8 @@ function convertEntry(
   if (out.command === undefined && out.url === undefined) {
     return { reason: "has neither command nor url, so there is nothing to start or connect to" };
   }
-  const checked = serverEntrySchema.safeParse(out);
-  if (!checked.success) {
-    return { reason: describeIssues(issuesFromZod(checked.error)) };
-  }
+  const problems = entryProblems(out);
+  if (problems !== undefined) return { reason: problems };
   const unwrapped = platform === "win32" ? undefined : unwrapCmd(out as RawServerEntry);
   return unwrapped ?? { entry: out as RawServerEntry };
 }
@@ -191,7 +195,7 @@ function unwrapCmd(entry: RawServerEntry): { entry: RawServerEntry; note: string
  */
 export function parseClientConfig(text: string, path: string, options: ImportOptions = {}): ClientConfig {
   const hint = `expected the MCP config of ${CLIENTS}`;
-  const root = parseJsonText(stripJsonComments(text), path, hint);
+  const root = parseJsonText(text, path, { hint, comments: true, trailingCommas: true });
   if (!isObject(root)) {
     throw new VoidError(
       "registry_invalid",
@@ -208,7 +212,7 @@ export function parseClientConfig(text: string, path: string, options: ImportOpt
   return collectEntries(sources, {
     ...options,
     notAnObject: (source) => {
-      const { line, column } = lineColumnAt(text, locateJsonPath(stripJsonComments(text), source.path));
+      const { line, column } = lineColumnAt(text, locateJsonPath(text, source.path));
       return new VoidError(
         "registry_invalid",
         `${path}:${line}:${column}: ${formatJsonPath(source.path)}: expected an object of named servers, got ${kindOf(source.servers)}`,

@@ -1,4 +1,4 @@
-import { parseToml, type TomlSection } from "../registry/index.js";
+import { parseToml, type TomlSection } from "./toml.js";
 
 /**
  * Edits of TOML text (Codex CLI's config.toml) at the level of `[table]` sections: replace or

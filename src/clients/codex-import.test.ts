@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about ${VAR} references in plain strings.
 import { describe, expect, it } from "vitest";
+import { voidErrorOf } from "../registry/test-helpers.js";
 import { parseCodexConfig } from "./codex-import.js";
-import { voidErrorOf } from "./test-helpers.js";
 
 const CODEX = `model = "gpt-5-codex"
 approval_policy = "on-request"

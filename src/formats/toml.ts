@@ -6,7 +6,7 @@
  * trailing comma inside inline tables are accepted (as TOML 1.1 does).
  *
  * Besides the value it reports where each table header is, so that a table can be replaced or
- * removed by editing the text (clients/toml-edit.ts) without rewriting the rest of the file.
+ * removed by editing the text (toml-edit.ts) without rewriting the rest of the file.
  */
 
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;
@@ -65,6 +65,38 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   "\\": "\\",
 };
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/**
+ * Pure: what is wrong with a date, time or date-time that has the right shape (DATE_TIME), or
+ * undefined. Dates must exist in the calendar; seconds go to 59 (no leap seconds, as smol-toml).
+ */
+function dateTimeProblem(text: string): string | undefined {
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (date) {
+    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    if (month < 1 || month > 12) return "invalid date: the month must be 01 to 12";
+    const days = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+    if (day < 1 || day > days) return `invalid date: that month has days 01 to ${days}`;
+  }
+  const time = /(?:^|[Tt ])(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  if (time) {
+    if (Number(time[1]) > 23) return "invalid time: the hour must be 00 to 23";
+    if (Number(time[2]) > 59) return "invalid time: the minute must be 00 to 59";
+    if (time[3] !== undefined && Number(time[3]) > 59) return "invalid time: the second must be 00 to 59";
+  }
+  const offset = /[+-](\d{2}):(\d{2})$/.exec(text);
+  if (offset && time) {
+    if (Number(offset[1]) > 23 || Number(offset[2]) > 59) return "invalid time offset";
+  }
+  return undefined;
+}
 
 /** Parses TOML text. Throws TomlSyntaxError (with the offset of the problem). */
 export function parseToml(text: string): TomlDocument {
@@ -330,6 +362,8 @@ class Parser {
     const rest = this.text.slice(this.pos, this.pos + 64);
     const date = DATE_TIME.exec(rest);
     if (date && /^\d{2}:|^\d{4}-/.test(rest)) {
+      const problem = dateTimeProblem(date[0]);
+      if (problem !== undefined) this.fail(problem);
       this.pos += date[0].length;
       return date[0];
     }
@@ -359,12 +393,28 @@ class Parser {
     if (/^0[xob]/.test(digits)) {
       if (raw.startsWith("+") || raw.startsWith("-"))
         this.fail("hex, octal and binary numbers take no sign", start);
-      return Number(digits);
+      return this.integer(BigInt(digits), start);
     }
     if (/^0\d/.test(digits)) return this.fail("leading zeros are not allowed", start);
+    if (/^\d+$/.test(digits)) return this.integer(BigInt(sign) * BigInt(digits), start);
     const value = Number(digits);
-    if (Number.isNaN(value)) return this.fail(`invalid number ${JSON.stringify(raw)}`, start);
+    if (Number.isNaN(value) || !/^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(digits)) {
+      return this.fail("invalid number", start);
+    }
     return sign * value;
+  }
+
+  /**
+   * An integer as a number, when a number holds it exactly. TOML integers go to ±2^63, but a
+   * JSON-like value cannot keep more than 2^53 exactly; such integers are refused rather than
+   * silently rounded (smol-toml does the same by default).
+   */
+  private integer(value: bigint, at: number): number {
+    if (value > MAX_EXACT || value < -MAX_EXACT) {
+      return this.fail("integer outside the range numbers keep exactly (±2^53 - 1)", at);
+    }
+    // Integers have no negative zero.
+    return Number(value) + 0;
   }
 
   private basicString(): string {

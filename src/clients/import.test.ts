@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about ${VAR} references in plain strings.
 import { describe, expect, it } from "vitest";
+import type { RawServerEntry, RegistryDocument } from "../registry/index.js";
+import { voidErrorOf } from "../registry/test-helpers.js";
 import { type ClientConfig, mergeEntries, parseClientConfig } from "./import.js";
-import type { RawServerEntry, RegistryDocument } from "./schema.js";
-import { voidErrorOf } from "./test-helpers.js";
 
 const CLAUDE_DESKTOP = `{
   "mcpServers": {
@@ -436,7 +436,7 @@ describe("parseClientConfig: files it cannot read", () => {
     [
       "not JSON",
       '{\n  "mcpServers": {\n    "a": { "command": "x" }\n    "b": {}\n  }\n}',
-      "/x.json:4:5: invalid JSON: Expected ',' or '}' after property value",
+      '/x.json:4:5: invalid JSON: expected "," or "}"',
     ],
     ["a top-level array", "[]", "/x.json:1:1: expected a JSON object at the top level, got array"],
     ["no server list", '{"theme": "dark"}', '/x.json: found no "mcpServers" or "servers" object'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { removeMember, setMember } from "./json-edit.js";
+import { applyJsonChanges, removeMember, setMember } from "./json-edit.js";
+import { stripJsonComments } from "./jsonc.js";
 
 const ENTRY = { command: "/usr/bin/node", args: ["/opt/voidmcp.mjs", "serve"] };
 
@@ -201,5 +202,44 @@ describe("removeMember", () => {
   ];
   it.each(cases)("%s", (_, before, key, after) => {
     expect(removeMember(before, ["s"], key)).toBe(after);
+  });
+});
+
+describe("applyJsonChanges", () => {
+  // [what, text, after] — `before` is what the text parses to.
+  const cases: Array<[string, string, Record<string, unknown>, string]> = [
+    ["nothing changed", '{"a": 1} // c', { a: 1 }, '{"a": 1} // c'],
+    [
+      "a key added to a one-line object",
+      '{"a": {"x": 1}}',
+      { a: { x: 1, y: [1, "[ z ]"] } },
+      '{"a": {"x": 1, "y": [1, "[ z ]"]}}',
+    ],
+    [
+      "a key removed with the comment line above it",
+      '{\n  // keep\n  "a": 1,\n  "b": 2\n}',
+      { b: 2 },
+      '{\n  "b": 2\n}',
+    ],
+    [
+      "a value inside an inline entry replaced inline",
+      '{\n  "s": { "args": ["a"], "env": {} } // note\n}',
+      { s: { args: ["b", "c"], env: {} } },
+      '{\n  "s": { "args": ["b", "c"], "env": {} } // note\n}',
+    ],
+    [
+      "a laid-out value replaced laid out",
+      '{\n  "s": {\n    "args": [\n      "a"\n    ]\n  }\n}',
+      { s: { args: ["b"] } },
+      '{\n  "s": {\n    "args": [\n      "b"\n    ]\n  }\n}',
+    ],
+    ["undefined counts as absent", '{"a": 1, "b": 2}', { a: 1, b: undefined }, '{"a": 1}'],
+    ["a scalar becoming an object is replaced whole", '{"a": 1}', { a: { b: 2 } }, '{"a": { "b": 2 }}'],
+  ];
+  it.each(cases)("%s", (_, text, after, expected) => {
+    const before = JSON.parse(stripJsonComments(text)) as Record<string, unknown>;
+    const out = applyJsonChanges(text, before, after);
+    expect(out).toBe(expected);
+    expect(JSON.parse(stripJsonComments(out))).toEqual(JSON.parse(JSON.stringify(after)));
   });
 });
