@@ -1,4 +1,3 @@
-
 /**
  * Code Mode limits. Every one is enforced for real by the sandbox; the registry file's
  * `codeMode` object sets them gateway-wide, and a call may ask for a different timeout, up to
