@@ -174,7 +174,7 @@ export class Gateway implements GatewayBackend {
     if (this.started) return;
     this.started = true;
     prewarm(this.limits.memoryMb);
-    this.pool.start(this.registry.servers);
+    for (const spec of this.registry.servers) this.pool.add(spec);
   }
 
   /**

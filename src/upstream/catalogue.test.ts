@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ToolFilter } from "../registry/index.js";
 import { buildCatalogue, type CatalogueSource, toolAllowed } from "./catalogue.js";
-import type { UpstreamListing } from "./connection.js";
 import type { Prompt, Resource, ResourceTemplate, Tool } from "./index.js";
+import type { UpstreamListing } from "./types.js";
 
 function tool(name: string, extra: Partial<Tool> = {}): Tool {
   return { name, inputSchema: { type: "object" }, ...extra };
