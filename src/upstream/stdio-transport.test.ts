@@ -201,7 +201,7 @@ setInterval(() => {}, 1000);
     const h = harness(script);
     await h.transport.start();
     const message = await until(() => h.messages[0], 20_000);
-    expect(((message as { result: { text: string } }).result.text).length).toBe(20 * 1024 * 1024);
+    expect((message as unknown as { result: { text: string } }).result.text.length).toBe(20 * 1024 * 1024);
     expect(h.errors).toEqual([]);
     await h.transport.close();
   });
