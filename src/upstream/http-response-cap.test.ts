@@ -96,6 +96,15 @@ describe("cappedFetch", () => {
     expect(events[1]).toMatch(/^event: message\ndata: \{"jsonrpc":"2.0","id":4,"error":\{"code":-32603/);
   });
 
+  it("passes an SSE event under the cap that arrives in many small chunks", async () => {
+    const event = `event: message\ndata: {"jsonrpc":"2.0","id":6,"result":{"text":"${"s".repeat(3000)}"}}\n\n`;
+    const chunks = Array.from({ length: Math.ceil(event.length / 300) }, (_, i) =>
+      event.slice(i * 300, i * 300 + 300),
+    );
+    bodies["/sse-split"] = { type: "text/event-stream", chunks };
+    expect(await (await capped(10_000)(`${base}/sse-split`, post(6))).text()).toBe(event);
+  });
+
   it("passes SSE events that are each under the cap, however many", async () => {
     const event = (i: number) =>
       `id: ${i}\ndata: {"jsonrpc":"2.0","method":"n","params":{"i":${i},"pad":"${"p".repeat(400)}"}}\n\n`;

@@ -103,41 +103,58 @@ function capEvents(body: ReadableStream<Uint8Array>, ids: readonly RequestId[], 
   let heldBytes = 0;
   let lineEmpty = true;
   return new ReadableStream<Uint8Array>({
+    // Each pull must enqueue something or end the stream, or the reader waiting on it hangs.
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) {
-        for (const piece of held) controller.enqueue(piece);
-        controller.close();
-        return;
-      }
-      let pos = 0;
-      let eventStart = 0;
-      while (pos <= value.length) {
-        const newline = value.indexOf(0x0a, pos);
-        const end = newline === -1 ? value.length : newline;
-        if (lineEmpty && !onlyCarriageReturns(value, pos, end)) lineEmpty = false;
-        if (newline === -1) break;
-        if (lineEmpty) {
-          // The event ends here: pass it on whole.
-          const piece = value.subarray(eventStart, newline + 1);
-          if (heldBytes + piece.length > cap) return overflow(controller, heldBytes + piece.length);
-          for (const earlier of held) controller.enqueue(earlier);
-          controller.enqueue(piece);
-          held = [];
-          heldBytes = 0;
-          eventStart = newline + 1;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          if (heldBytes > 0) controller.enqueue(joined());
+          controller.close();
+          return;
         }
-        lineEmpty = true;
-        pos = newline + 1;
-      }
-      if (eventStart < value.length) {
-        held.push(value.subarray(eventStart));
-        heldBytes += value.length - eventStart;
-        if (heldBytes > cap) return overflow(controller, heldBytes);
+        let pos = 0;
+        let eventStart = 0;
+        let passed = false;
+        while (pos <= value.length) {
+          const newline = value.indexOf(0x0a, pos);
+          const end = newline === -1 ? value.length : newline;
+          if (lineEmpty && !onlyCarriageReturns(value, pos, end)) lineEmpty = false;
+          if (newline === -1) break;
+          if (lineEmpty) {
+            // The event ends here: pass it on whole, as one chunk (the SDK's SSE parser
+            // rescans what it holds on every chunk, so a large event in small chunks is slow).
+            const piece = value.subarray(eventStart, newline + 1);
+            if (heldBytes + piece.length > cap) return overflow(controller, heldBytes + piece.length);
+            hold(piece);
+            controller.enqueue(joined());
+            passed = true;
+            eventStart = newline + 1;
+          }
+          lineEmpty = true;
+          pos = newline + 1;
+        }
+        if (eventStart < value.length) {
+          hold(value.subarray(eventStart));
+          if (heldBytes > cap) return overflow(controller, heldBytes);
+        }
+        if (passed) return;
       }
     },
     cancel: (reason) => reader.cancel(reason),
   });
+
+  function hold(piece: Uint8Array): void {
+    held.push(piece);
+    heldBytes += piece.length;
+  }
+
+  /** What is held, as one chunk; empties the hold. */
+  function joined(): Uint8Array {
+    const out = held.length === 1 ? (held[0] as Uint8Array) : Buffer.concat(held, heldBytes);
+    held = [];
+    heldBytes = 0;
+    return out;
+  }
 
   async function overflow(controller: ReadableStreamDefaultController<Uint8Array>, received: number) {
     held = [];
