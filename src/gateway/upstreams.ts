@@ -2,9 +2,10 @@ import { Listeners, type Logger } from "../core/index.js";
 import type { ListKind } from "../downstream/index.js";
 import type { GatewaySettings, ServerDiff, ServerSpec } from "../registry/index.js";
 import {
-  buildCatalogue,
   type Catalogue,
-  type Collision,
+  type CatalogueSource,
+  type ListKindChange,
+  LiveCatalogue,
   type SupervisorOptions,
   UpstreamPool,
   type UpstreamRelay,
@@ -38,7 +39,7 @@ export class Upstreams {
   private readonly log: Logger;
   private readonly heal: boolean;
   private servers: readonly ServerSpec[];
-  private current: Catalogue = buildCatalogue([], META_TOOL_NAMES);
+  private readonly live = new LiveCatalogue(META_TOOL_NAMES);
   private readonly listeners = new Listeners<[readonly ListKind[]]>();
   private started = false;
 
@@ -54,11 +55,12 @@ export class Upstreams {
       supervision: this.supervision(settings),
       relay: options.relay,
     });
-    this.pool.onChange(() => this.rebuild());
+    // One server changed (state or listing): only its part of the catalogue is recomputed.
+    this.pool.onChange((server) => this.announce(this.live.update(this.sources(), server)));
   }
 
   get catalogue(): Catalogue {
-    return this.current;
+    return this.live.current;
   }
 
   get isStarted(): boolean {
@@ -83,7 +85,8 @@ export class Upstreams {
     if (!this.started) return;
     for (const spec of diff.removed) void this.pool.remove(spec.name);
     for (const spec of [...diff.changed, ...diff.added]) this.pool.add(spec);
-    this.rebuild();
+    // Prefixes, filters or the order may have changed: every part is rebuilt, once.
+    this.announce(this.live.reset(this.sources()));
   }
 
   /** The life cycle of server `name`, for the router. */
@@ -137,7 +140,7 @@ export class Upstreams {
   /** Every registered server's state, with its prefix and how many tools it exposes. */
   report(): ServerReport[] {
     const exposed = new Map<string, number>();
-    for (const entry of this.current.tools) exposed.set(entry.server, (exposed.get(entry.server) ?? 0) + 1);
+    for (const entry of this.catalogue.tools) exposed.set(entry.server, (exposed.get(entry.server) ?? 0) + 1);
     const prefixOf = new Map(this.servers.map((spec) => [spec.name, spec.prefix]));
     return this.pool.all().map((server) => ({
       ...server.status(),
@@ -160,61 +163,22 @@ export class Upstreams {
     return { heal: this.heal, restart: settings.restart, healthCheckMs: settings.healthCheckMs };
   }
 
-  private rebuild(): void {
-    const sources = this.servers.flatMap((spec) => {
+  /** Every registered server's part of the catalogue, in registry order (the order decides collisions). */
+  private sources(): CatalogueSource[] {
+    return this.servers.flatMap((spec) => {
       const server = this.pool.get(spec.name);
       return server
         ? [{ server: spec.name, prefix: spec.prefix, filter: spec.tools, listing: server.listing }]
         : [];
     });
-    const next = buildCatalogue(sources, META_TOOL_NAMES);
-    for (const c of newCollisions(this.current.collisions, next.collisions)) {
+  }
+
+  private announce(change: ListKindChange): void {
+    for (const c of change.newCollisions) {
       this.log.warn(
         `${c.kind} name "${c.name}" of server "${c.dropped}" is already taken by "${c.kept}"; not exposed`,
       );
     }
-    const previous = this.current;
-    this.current = next;
-    const changed = changedKinds(previous, next);
-    if (changed.length > 0) this.listeners.emit(changed);
+    if (change.kinds.length > 0) this.listeners.emit(change.kinds);
   }
-}
-
-function newCollisions(before: readonly Collision[], after: readonly Collision[]): Collision[] {
-  return after.filter(
-    (c) => !before.some((p) => p.kind === c.kind && p.name === c.name && p.dropped === c.dropped),
-  );
-}
-
-/** Which lists a client would see differently (compares exposed definitions, not identity). */
-function changedKinds(previous: Catalogue, next: Catalogue): ListKind[] {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const kinds: ListKind[] = [];
-  if (
-    !same(
-      previous.tools.map((e) => e.tool),
-      next.tools.map((e) => e.tool),
-    )
-  )
-    kinds.push("tools");
-  if (
-    !same(
-      previous.resources.map((e) => e.resource),
-      next.resources.map((e) => e.resource),
-    ) ||
-    !same(
-      previous.templates.map((e) => e.template),
-      next.templates.map((e) => e.template),
-    )
-  ) {
-    kinds.push("resources");
-  }
-  if (
-    !same(
-      previous.prompts.map((e) => e.prompt),
-      next.prompts.map((e) => e.prompt),
-    )
-  )
-    kinds.push("prompts");
-  return kinds;
 }

@@ -42,6 +42,7 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
     tools: toolFilter(entry.tools),
     lazy: entry.lazy ?? false,
     idleTimeoutMs: entry.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    ...(entry.maxResponseBytes !== undefined ? { maxResponseBytes: entry.maxResponseBytes } : {}),
   };
   // The schema guarantees exactly one of command and url.
   if (entry.url !== undefined) {

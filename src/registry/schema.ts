@@ -14,6 +14,9 @@ import { REGISTRY_VERSION } from "./types.js";
 /** setTimeout treats anything above 2^31-1 ms as 1 ms, so timeouts are capped there. */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 
+/** The largest single answer a server may be allowed to send (`maxResponseBytes`). */
+export const MAX_RESPONSE_BYTES = 1024 ** 3;
+
 /** The `type` values an entry may carry; "streamable-http" is the same as "http". */
 export type RawTransportType = "stdio" | "http" | "sse" | "streamable-http";
 
@@ -35,6 +38,7 @@ export interface RawServerEntry {
   /** Stop the server after `idleTimeoutMs` without calls; start it again on the next call. */
   lazy?: boolean;
   idleTimeoutMs?: number;
+  maxResponseBytes?: number;
   [key: string]: unknown;
 }
 
@@ -154,6 +158,11 @@ const entryFields = z.looseObject(
     timeoutMs: timeoutMs.optional(),
     lazy: z.boolean({ error: expected("true or false") }).optional(),
     idleTimeoutMs: timeoutMs.optional(),
+    maxResponseBytes: z
+      .int({ error: expected("a whole number of bytes") })
+      .min(1024, { error: "expected at least 1024 bytes" })
+      .max(MAX_RESPONSE_BYTES, { error: `expected at most ${MAX_RESPONSE_BYTES} bytes (1 GiB)` })
+      .optional(),
   },
   { error: expected("an object describing the server") },
 );

@@ -27,6 +27,8 @@ interface ServerSpecBase {
    */
   readonly lazy: boolean;
   readonly idleTimeoutMs: number;
+  /** The largest single answer accepted from this server; unset means the gateway's default (64 MiB). */
+  readonly maxResponseBytes?: number;
 }
 
 export interface StdioServerSpec extends ServerSpecBase {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ToolFilter } from "../registry/index.js";
-import { buildCatalogue, type CatalogueSource, toolAllowed } from "./catalogue.js";
-import type { UpstreamListing } from "./connection.js";
+import { buildCatalogue, type CatalogueSource, LiveCatalogue, toolAllowed } from "./catalogue.js";
 import type { Prompt, Resource, ResourceTemplate, Tool } from "./index.js";
+import type { UpstreamListing } from "./types.js";
 
 function tool(name: string, extra: Partial<Tool> = {}): Tool {
   return { name, inputSchema: { type: "object" }, ...extra };
@@ -292,5 +292,203 @@ describe("buildCatalogue", () => {
     expect(catalogue.templates).toEqual([]);
     expect(catalogue.collisions).toEqual([]);
     expect(catalogue.resourceOwner("file:///x")).toBeUndefined();
+  });
+});
+
+describe("LiveCatalogue", () => {
+  const reserved = ["search"];
+  const echo = tool("echo", { description: "echo" });
+  const add = tool("add");
+  const hosts: Resource = { uri: "file:///etc/hosts", name: "hosts" };
+  const users: ResourceTemplate = { uriTemplate: "db://users/{id}", name: "user" };
+  const greet: Prompt = { name: "greet" };
+  const everything = { tools: [echo, add], resources: [hosts], resourceTemplates: [users], prompts: [greet] };
+
+  interface Case {
+    readonly name: string;
+    readonly before: CatalogueSource[];
+    readonly after: CatalogueSource[];
+    readonly changed: string;
+    readonly kinds: string[];
+    readonly newCollisions?: string[];
+  }
+  const cases: Case[] = [
+    {
+      name: "a new listing object with the same content changes nothing",
+      before: [source("a", { tools: [echo] }), source("b", { tools: [add] })],
+      after: [source("a", { tools: [tool("echo", { description: "echo" })] }), source("b", { tools: [add] })],
+      changed: "a",
+      kinds: [],
+    },
+    {
+      name: "a tool added",
+      before: [source("a", { tools: [echo] })],
+      after: [source("a", { tools: [echo, add] })],
+      changed: "a",
+      kinds: ["tools"],
+    },
+    {
+      name: "a tool's description changed",
+      before: [source("a", { tools: [echo] })],
+      after: [source("a", { tools: [tool("echo", { description: "new" })] })],
+      changed: "a",
+      kinds: ["tools"],
+    },
+    {
+      name: "a filtered-out tool added",
+      before: [source("a", { tools: [echo] }, { filter: { deny: ["add"] } })],
+      after: [source("a", { tools: [echo, add] }, { filter: { deny: ["add"] } })],
+      changed: "a",
+      kinds: [],
+    },
+    {
+      name: "a resource and a template",
+      before: [source("a", { tools: [echo] })],
+      after: [source("a", { tools: [echo], resources: [hosts] })],
+      changed: "a",
+      kinds: ["resources"],
+    },
+    {
+      name: "a template alone",
+      before: [source("a", {})],
+      after: [source("a", { resourceTemplates: [users] })],
+      changed: "a",
+      kinds: ["resources"],
+    },
+    {
+      name: "a prompt",
+      before: [source("a", { prompts: [greet] })],
+      after: [source("a", { prompts: [] })],
+      changed: "a",
+      kinds: ["prompts"],
+    },
+    {
+      name: "a server that failed shows nothing",
+      before: [source("a", everything), source("b", { tools: [add] })],
+      after: [source("a", {}), source("b", { tools: [add] })],
+      changed: "a",
+      kinds: ["tools", "resources", "prompts"],
+    },
+    {
+      name: "a new tool that loses its name to an earlier server is not seen",
+      before: [source("a", { tools: [echo] }, { prefix: "" }), source("b", { tools: [add] }, { prefix: "" })],
+      after: [
+        source("a", { tools: [echo] }, { prefix: "" }),
+        source("b", { tools: [add, echo] }, { prefix: "" }),
+      ],
+      changed: "b",
+      kinds: [],
+      newCollisions: ["echo"],
+    },
+    {
+      name: "the winner dropping a name lets the other server's tool through",
+      before: [
+        source("a", { tools: [echo, add] }, { prefix: "" }),
+        source("b", { tools: [echo] }, { prefix: "" }),
+      ],
+      after: [source("a", { tools: [add] }, { prefix: "" }), source("b", { tools: [echo] }, { prefix: "" })],
+      changed: "a",
+      kinds: ["tools"],
+    },
+    {
+      name: "an earlier server taking a name hides the later one's tool",
+      before: [source("a", { tools: [add] }, { prefix: "" }), source("b", { tools: [echo] }, { prefix: "" })],
+      after: [
+        source("a", { tools: [add, tool("echo", { description: "echo" })] }, { prefix: "" }),
+        source("b", { tools: [echo] }, { prefix: "" }),
+      ],
+      changed: "a",
+      // The list reads the same, but calls to echo now go to another server: counted as a change.
+      kinds: ["tools"],
+      newCollisions: ["echo"],
+    },
+    {
+      name: "a reserved name is reported, never listed",
+      before: [source("a", { tools: [echo] }, { prefix: "" })],
+      after: [source("a", { tools: [echo, tool("search")] }, { prefix: "" })],
+      changed: "a",
+      kinds: [],
+      newCollisions: ["search"],
+    },
+    {
+      name: "a server added",
+      before: [source("a", { tools: [echo] })],
+      after: [source("a", { tools: [echo] }), source("b", { prompts: [greet] })],
+      changed: "b",
+      kinds: ["prompts"],
+    },
+    {
+      name: "servers reordered: collisions are decided again for everyone",
+      before: [
+        source("a", { tools: [echo] }, { prefix: "" }),
+        source("b", { tools: [tool("echo", { description: "b" })] }, { prefix: "" }),
+      ],
+      after: [
+        source("b", { tools: [tool("echo", { description: "b" })] }, { prefix: "" }),
+        source("a", { tools: [echo] }, { prefix: "" }),
+      ],
+      changed: "a",
+      kinds: ["tools"],
+      newCollisions: ["echo"],
+    },
+  ];
+
+  it.each(cases)("$name → $kinds", ({ before, after, changed, kinds, newCollisions }) => {
+    const live = new LiveCatalogue(reserved);
+    for (const s of before) live.update(before, s.server);
+    const change = live.update(after, changed);
+    expect(change.kinds).toEqual(kinds);
+    expect(change.newCollisions.map((c) => c.name)).toEqual(newCollisions ?? []);
+    // Whatever path led here, the result is what a full build gives.
+    const full = buildCatalogue(after, reserved);
+    expect(live.current.tools).toEqual(full.tools);
+    expect(live.current.prompts).toEqual(full.prompts);
+    expect(live.current.resources).toEqual(full.resources);
+    expect(live.current.templates).toEqual(full.templates);
+    expect(live.current.collisions).toEqual(full.collisions);
+  });
+
+  it("reuses the other servers' namespaced entries instead of rebuilding them", () => {
+    const live = new LiveCatalogue(reserved);
+    const a = source("a", { tools: [echo] });
+    live.update([a], "a");
+    const entry = live.current.tool("a__echo");
+    live.update([a, source("b", { tools: [add] })], "b");
+    live.update([a, source("b", { tools: [add, echo] })], "b");
+    expect(live.current.tool("a__echo")).toBe(entry);
+    // The changed server's part is rebuilt even when its listing object is the same.
+    live.update([a, source("b", { tools: [add, echo] })], "a");
+    expect(live.current.tool("a__echo")).not.toBe(entry);
+    expect(live.current.tool("a__echo")).toEqual(entry);
+  });
+
+  it("rebuilds another server whose source is not the one its part was built from", () => {
+    const live = new LiveCatalogue(reserved);
+    live.update([source("a", { tools: [echo] }), source("b", {})], "a");
+    const change = live.update([source("a", { tools: [echo, add] }), source("b", { prompts: [greet] })], "b");
+    expect(change.kinds).toEqual(["tools", "prompts"]);
+    expect(live.current.tool("a__add")?.server).toBe("a");
+  });
+
+  it("remove() drops a server and says what clients lose", () => {
+    const live = new LiveCatalogue(reserved);
+    const sources = [source("a", { tools: [echo] }), source("b", { resources: [hosts] })];
+    live.update(sources, "a");
+    live.update(sources, "b");
+    expect(live.remove("b").kinds).toEqual(["resources"]);
+    expect(live.current.resourceOwner(hosts.uri)).toBeUndefined();
+    expect(live.remove("b").kinds).toEqual([]);
+    expect(live.current.tool("a__echo")?.server).toBe("a");
+  });
+
+  it("reset() rebuilds everything and compares every server", () => {
+    const live = new LiveCatalogue(reserved);
+    const sources = [source("a", { tools: [echo] }), source("b", { tools: [add] })];
+    live.update(sources, "a");
+    live.update(sources, "b");
+    expect(live.reset(sources).kinds).toEqual([]);
+    const renamed = [source("a", { tools: [echo] }, { prefix: "x" }), source("b", { tools: [add] })];
+    expect(live.reset(renamed).kinds).toEqual(["tools"]);
+    expect(live.current.tool("x__echo")?.server).toBe("a");
   });
 });

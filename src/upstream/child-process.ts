@@ -2,10 +2,50 @@ import { type ChildProcess, spawn } from "node:child_process";
 
 /**
  * Child processes of upstream servers, started in their own process group so that stopping
- * one also stops whatever it spawned (`npx` → node, shell wrappers). Every group still alive
- * when the gateway's process exits is killed synchronously from an `exit` hook, so no upstream
- * outlives the gateway even when it leaves without a clean shutdown.
+ * one also stops whatever it spawned (`npx` → node, shell wrappers). Two guards make sure no
+ * upstream outlives the gateway, however the gateway ends:
+ *
+ * - a clean exit (even without a graceful shutdown): an `exit` hook SIGKILLs every live group;
+ * - a hard death (SIGKILL, a crash of the runtime, OOM kill), where no hook runs: a reaper.
+ *
+ * The reaper is a tiny POSIX `sh` script (REAPER_SCRIPT), started with the first upstream child,
+ * in its own process group (so a Ctrl-C aimed at the gateway's group does not stop it first), with
+ * its stdin a pipe from the gateway. The gateway writes `+PGID` when it starts a group and `-PGID`
+ * when the group is gone. The gateway holds the only write end of that pipe, so when the gateway
+ * dies in any way the kernel closes it and the reaper's `read` meets end-of-file; it then sends
+ * SIGTERM to every group still registered, gives them up to a second, SIGKILLs what is left and
+ * exits. Upstreams that never read their stdin (and so never notice the gateway is gone) are
+ * therefore stopped within about a second. The reaper is unref'd and so is its pipe: it never
+ * keeps the gateway alive. When the last upstream group is gone the gateway closes the pipe and
+ * the reaper exits, so it never outlives its work either; the next upstream starts a new one.
+ *
+ * Windows has no process groups and no `sh`: there is no reaper, children are stopped one by one
+ * (`child.kill`), the exit hook still runs on a clean exit, but an upstream that ignores its stdin
+ * closing can outlive a gateway that was killed hard (stopping it would need a Job Object, which
+ * Node does not expose).
  */
+
+/** Reads `+PGID`/`-PGID` lines; at end-of-file, TERM then KILL every group still registered. */
+export const REAPER_SCRIPT = `
+trap '' INT HUP
+groups=" "
+while IFS= read -r line; do
+  case "$line" in
+    +*) groups="$groups\${line#+} " ;;
+    -*) next=" "; for g in $groups; do [ "$g" = "\${line#-}" ] || next="$next$g "; done; groups="$next" ;;
+  esac
+done
+[ "$groups" = " " ] && exit 0
+for g in $groups; do kill -TERM -"$g" 2>/dev/null; done
+for i in 1 2 3 4 5; do
+  alive=""
+  for g in $groups; do kill -0 -"$g" 2>/dev/null && alive="$alive$g "; done
+  [ -z "$alive" ] && exit 0
+  sleep 0.2
+done
+for g in $alive; do kill -KILL -"$g" 2>/dev/null; done
+exit 0
+`;
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -20,6 +60,61 @@ function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     // Already gone: nothing to stop.
   }
+}
+
+let reaper: ChildProcess | undefined;
+/** Set when `sh` cannot be started: the exit hook is then the only guard. */
+let reaperUnavailable = false;
+let reaperDeaths = 0;
+
+function startReaper(): ChildProcess | undefined {
+  if (!ownGroups || reaperUnavailable) return undefined;
+  let child: ChildProcess;
+  try {
+    child = spawn("/bin/sh", ["-c", REAPER_SCRIPT], {
+      stdio: ["pipe", "ignore", "ignore"],
+      detached: true,
+      windowsHide: true,
+    });
+  } catch {
+    reaperUnavailable = true;
+    return undefined;
+  }
+  child.once("error", () => {
+    reaperUnavailable = true;
+    if (reaper === child) reaper = undefined;
+  });
+  child.stdin?.on("error", () => {});
+  child.once("exit", () => {
+    if (reaper !== child) return;
+    // It died before its time (someone killed it): start another for the groups still live,
+    // a few times at most (a shell that cannot run the script would otherwise loop).
+    reaper = undefined;
+    reaperDeaths += 1;
+    if (reaperDeaths > 3) reaperUnavailable = true;
+    for (const c of live) if (c.pid !== undefined) tellReaper(`+${c.pid}`);
+  });
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return child;
+}
+
+/** Registers (`+PGID`, starting the reaper if needed) or unregisters (`-PGID`) a group. */
+function tellReaper(line: `+${number}` | `-${number}`): void {
+  if (line.startsWith("+")) reaper ??= startReaper();
+  reaper?.stdin?.write(`${line}\n`);
+}
+
+/** The last group is gone: let the reaper exit. */
+function releaseReaper(): void {
+  const child = reaper;
+  reaper = undefined;
+  child?.stdin?.end();
+}
+
+/** The reaper's pid while one runs (for tests). */
+export function reaperPid(): number | undefined {
+  return reaper?.pid;
 }
 
 function installExitHook(): void {
@@ -49,12 +144,18 @@ export function spawnTracked(options: SpawnOptions): ChildProcess {
     shell: false,
   });
   live.add(child);
+  if (ownGroups && child.pid !== undefined) tellReaper(`+${child.pid}`);
+  const forget = () => {
+    if (!live.delete(child)) return;
+    if (ownGroups && child.pid !== undefined) tellReaper(`-${child.pid}`);
+    if (live.size === 0) releaseReaper();
+  };
   child.once("exit", () => {
     // The leader is gone; descendants that ignored its exit still share the group.
     signalTree(child, "SIGKILL");
-    live.delete(child);
+    forget();
   });
-  child.once("error", () => live.delete(child));
+  child.once("error", forget);
   return child;
 }
 

@@ -17,26 +17,27 @@ export {
   type Catalogue,
   type CatalogueSource,
   type Collision,
+  type ListKind,
+  type ListKindChange,
+  LiveCatalogue,
   type PromptEntry,
   type ResourceEntry,
   type TemplateEntry,
   type ToolEntry,
   toolAllowed,
 } from "./catalogue.js";
+export { type PoolDeps, UpstreamPool } from "./pool.js";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit.js";
+export { nextRestartDelay } from "./restart-policy.js";
+export { UpstreamServer } from "./server.js";
 export type {
   CallOptions,
   ConnectionDeps,
   RelayedNotification,
   RelayedRequest,
+  SupervisorOptions,
   UpstreamListing,
   UpstreamRelay,
-} from "./connection.js";
-export { type PoolDeps, UpstreamPool } from "./pool.js";
-export { nextRestartDelay } from "./restart-policy.js";
-export {
-  type SupervisorOptions,
-  type UpstreamState,
-  type UpstreamStatus,
-  UpstreamSupervisor,
-  UpstreamSupervisor as UpstreamServer,
-} from "./supervisor.js";
+  UpstreamState,
+  UpstreamStatus,
+} from "./types.js";

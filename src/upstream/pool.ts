@@ -1,20 +1,20 @@
-import { Listeners, type Logger } from "../core/index.js";
+import { describeError, Listeners, type Logger } from "../core/index.js";
 import type { ServerSpec } from "../registry/index.js";
-import type { ConnectionDeps } from "./connection.js";
-import { type SupervisorOptions, UpstreamSupervisor } from "./supervisor.js";
+import { UpstreamServer } from "./server.js";
+import type { ConnectionDeps, SupervisorOptions } from "./types.js";
 
 export interface PoolDeps extends ConnectionDeps {
   readonly supervision: SupervisorOptions;
 }
 
 /**
- * All upstream connections, by server name, in registry order. Starting is fire-and-forget: a
- * slow or broken server never holds up the others or the caller. `onChange` fires whenever any
- * connection changes state or listing.
+ * Every registered server, by name, in the order they were added. Starting is fire-and-forget:
+ * a slow or broken server never holds up the others or the caller. `onChange` names the one
+ * server whose state or listing changed, or that was added or removed.
  */
 export class UpstreamPool {
-  private readonly connections = new Map<string, UpstreamSupervisor>();
-  private readonly listeners = new Listeners();
+  private readonly servers = new Map<string, UpstreamServer>();
+  private readonly listeners: Listeners<[string]>;
   private closed = false;
 
   private readonly deps: PoolDeps;
@@ -23,9 +23,12 @@ export class UpstreamPool {
   constructor(deps: PoolDeps) {
     this.deps = deps;
     this.supervision = deps.supervision;
+    this.listeners = new Listeners((error) =>
+      deps.log.error(`upstream change listener failed: ${describeError(error)}`),
+    );
   }
 
-  /** New restart and health-check settings, for servers started from now on. */
+  /** New restart and health-check settings, for servers added from now on. */
   setSupervision(supervision: SupervisorOptions): void {
     this.supervision = supervision;
   }
@@ -34,42 +37,40 @@ export class UpstreamPool {
     return this.deps.log;
   }
 
-  /** Adds and starts every spec in the background. Names already present are replaced. */
-  start(specs: readonly ServerSpec[]): void {
-    for (const spec of specs) this.add(spec);
-  }
-
-  add(spec: ServerSpec): UpstreamSupervisor {
+  /** Adds `spec` and starts it in the background. A server of the same name is stopped and replaced. */
+  add(spec: ServerSpec): UpstreamServer {
     if (this.closed) throw new Error("the upstream pool is closed");
-    const previous = this.connections.get(spec.name);
+    const previous = this.servers.get(spec.name);
     if (previous) void previous.close();
-    const connection = new UpstreamSupervisor(spec, this.deps, this.supervision);
-    this.connections.set(spec.name, connection);
-    connection.onChange(() => this.emit());
-    void connection.start();
-    this.emit();
-    return connection;
+    const server: UpstreamServer = new UpstreamServer(spec, this.deps, this.supervision, () => {
+      if (this.servers.get(spec.name) === server) this.emit(spec.name);
+    });
+    this.servers.set(spec.name, server);
+    void server.start();
+    this.emit(spec.name);
+    return server;
   }
 
+  /** Stops and forgets a server (its processes too). */
   async remove(name: string): Promise<void> {
-    const connection = this.connections.get(name);
-    if (!connection) return;
-    this.connections.delete(name);
-    await connection.close();
-    this.emit();
+    const server = this.servers.get(name);
+    if (!server) return;
+    this.servers.delete(name);
+    await server.close();
+    this.emit(name);
   }
 
-  get(name: string): UpstreamSupervisor | undefined {
-    return this.connections.get(name);
+  get(name: string): UpstreamServer | undefined {
+    return this.servers.get(name);
   }
 
-  all(): UpstreamSupervisor[] {
-    return [...this.connections.values()];
+  all(): UpstreamServer[] {
+    return [...this.servers.values()];
   }
 
   /**
-   * Waits until every connection has finished starting (ready or failed), or `timeoutMs`
-   * has passed, whichever is first. Never rejects.
+   * Waits until every server has finished starting (ready, failed or waiting to retry), or
+   * `timeoutMs` has passed, whichever is first. Never rejects.
    */
   async whenSettled(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -77,11 +78,12 @@ export class UpstreamPool {
       timer = setTimeout(resolve, timeoutMs);
       timer.unref();
     });
-    await Promise.race([Promise.all(this.all().map((c) => c.whenSettled())), deadline]);
+    await Promise.race([Promise.all(this.all().map((s) => s.whenSettled())), deadline]);
     clearTimeout(timer);
   }
 
-  onChange(listener: () => void): () => void {
+  /** `listener(name)` after the state or listing of server `name` changed. Returns an unsubscribe. */
+  onChange(listener: (server: string) => void): () => void {
     return this.listeners.add(listener);
   }
 
@@ -91,17 +93,17 @@ export class UpstreamPool {
    */
   async close(graceMs = 0): Promise<void> {
     const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline && this.all().some((c) => c.busy > 0)) {
+    while (Date.now() < deadline && this.all().some((s) => s.busy > 0)) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     this.closed = true;
     const all = this.all();
-    this.connections.clear();
-    await Promise.all(all.map((c) => c.close()));
+    this.servers.clear();
+    await Promise.all(all.map((s) => s.close()));
   }
 
-  private emit(): void {
+  private emit(server: string): void {
     if (this.closed) return;
-    this.listeners.emit();
+    this.listeners.emit(server);
   }
 }

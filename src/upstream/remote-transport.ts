@@ -6,6 +6,8 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
+import { cappedFetch } from "./http-response-cap.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit.js";
 
 /** A fetch that adds the registry's headers to every request (POST, GET stream, DELETE, SSE). */
 export function fetchWithHeaders(headers: Readonly<Record<string, string>>): FetchLike {
@@ -16,8 +18,15 @@ export function fetchWithHeaders(headers: Readonly<Record<string, string>>): Fet
   };
 }
 
-export function streamableHttpTransport(url: URL, headers: Readonly<Record<string, string>>): Transport {
-  return new StreamableHTTPClientTransport(url, { fetch: fetchWithHeaders(headers) });
+/** Streamable HTTP whose answers to POSTed requests are held to `maxResponseBytes` (see http-response-cap.ts). */
+export function streamableHttpTransport(
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  maxResponseBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
+): Transport {
+  return new StreamableHTTPClientTransport(url, {
+    fetch: cappedFetch(fetchWithHeaders(headers), maxResponseBytes),
+  });
 }
 
 export function sseTransport(url: URL, headers: Readonly<Record<string, string>>): Transport {

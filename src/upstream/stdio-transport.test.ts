@@ -66,7 +66,10 @@ interface Harness {
   atClose?: { tail: string; exit: string | undefined };
 }
 
-function harness(script: string, options: { command?: string; args?: string[] } = {}): Harness {
+function harness(
+  script: string,
+  options: { command?: string; args?: string[]; maxMessageBytes?: number } = {},
+): Harness {
   const logLines: string[] = [];
   const log = createLogger({ level: "debug", scope: "srv", write: (line) => logLines.push(line) });
   const transport = new StdioTransport({
@@ -75,6 +78,7 @@ function harness(script: string, options: { command?: string; args?: string[] } 
     env: { ...process.env },
     cwd: undefined,
     log,
+    ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
   });
   const h: Harness = { transport, messages: [], errors: [], logLines, closes: 0 };
   opened.push(transport);
@@ -149,17 +153,56 @@ setInterval(() => {}, 1000);
     await h.transport.close();
   });
 
-  it("survives a line longer than the read buffer allows and keeps reading", async () => {
+  it("drops a line over the cap as it streams in, answers its request at once, and keeps reading", async () => {
+    // The id comes first, so the answer can go out as soon as the cap is passed, long before the
+    // line ends (it never ends here until the child is told to finish it).
     const script = `
-process.stdout.write("x".repeat(11 * 1024 * 1024));
-process.stdout.write("\\n" + '{"jsonrpc":"2.0","id":7,"result":{}}' + "\\n", () => {});
+process.stdout.write('{"jsonrpc":"2.0","id":5,"result":{"text":"' + "x".repeat(3 * 1024 * 1024));
+process.stdin.once("data", () => {
+  process.stdout.write('"}}\\n{"jsonrpc":"2.0","id":6,"result":{}}\\n');
+});
+setInterval(() => {}, 1000);
+`;
+    const h = harness(script, { maxMessageBytes: 1024 * 1024 });
+    await h.transport.start();
+    const answer = await until(() => h.messages[0]);
+    expect(answer).toMatchObject({ jsonrpc: "2.0", id: 5, error: { code: -32603 } });
+    expect(JSON.stringify(answer)).toMatch(/is over 1(\.\d)? MiB, more than the 1 MiB \(1048576 bytes\)/);
+    await h.transport.send({ jsonrpc: "2.0", method: "go" });
+    await until(() => (h.messages.length === 2 ? true : undefined));
+    expect(h.messages[1]).toEqual({ jsonrpc: "2.0", id: 6, result: {} });
+    await h.transport.close();
+  });
+
+  it("answers a line over the cap whose id comes last when the line ends, and drops one with no id", async () => {
+    const script = `
+const big = "y".repeat(2 * 1024 * 1024);
+process.stdout.write('{"result":{"text":"' + big + '"},"jsonrpc":"2.0","id":"late"}\\n');
+process.stdout.write('{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"' + big + '"}}\\n');
+process.stdout.write("z".repeat(11 * 1024 * 1024) + "\\n");
+process.stdout.write('{"jsonrpc":"2.0","id":7,"result":{}}\\n');
+setInterval(() => {}, 1000);
+`;
+    const h = harness(script, { maxMessageBytes: 1024 * 1024 });
+    await h.transport.start();
+    await until(() => (h.messages.length === 2 ? true : undefined), 10_000);
+    expect(h.messages[0]).toMatchObject({ id: "late", error: { code: -32603 } });
+    expect(JSON.stringify(h.messages[0])).toMatch(/is 2 MiB, more than the 1 MiB/);
+    expect(h.messages[1]).toEqual({ jsonrpc: "2.0", id: 7, result: {} });
+    expect(h.errors.filter((e) => /a message was dropped/.test(e.message))).toHaveLength(2);
+    await h.transport.close();
+  });
+
+  it("reads a message of 20 MiB whole under the default cap", async () => {
+    const script = `
+process.stdout.write('{"jsonrpc":"2.0","id":1,"result":{"text":"' + "w".repeat(20 * 1024 * 1024) + '"}}\\n');
 setInterval(() => {}, 1000);
 `;
     const h = harness(script);
     await h.transport.start();
-    await until(() => (h.messages.length === 1 ? true : undefined), 10_000);
-    expect(h.messages).toEqual([{ jsonrpc: "2.0", id: 7, result: {} }]);
-    expect(h.errors.some((e) => /maximum size/.test(e.message))).toBe(true);
+    const message = await until(() => h.messages[0], 20_000);
+    expect((message as unknown as { result: { text: string } }).result.text.length).toBe(20 * 1024 * 1024);
+    expect(h.errors).toEqual([]);
     await h.transport.close();
   });
 

@@ -1,12 +1,20 @@
 import type { ChildProcess } from "node:child_process";
 import {
+  deserializeMessage,
   type JSONRPCMessage,
-  ReadBuffer,
   serializeMessage,
   type Transport,
 } from "@modelcontextprotocol/client";
 import type { Logger } from "../core/index.js";
 import { spawnTracked, stopTree } from "./child-process.js";
+import { type LineEvent, MessageLines } from "./message-lines.js";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  leadingId,
+  tooLargeMessage,
+  tooLargeResponse,
+  trailingId,
+} from "./response-limit.js";
 
 const STDERR_TAIL_LINES = 20;
 const STOP_GRACE_MS = 2_000;
@@ -21,13 +29,17 @@ export interface StdioTransportOptions {
   readonly cwd: string | undefined;
   /** Receives the child's stderr, one line at a time. */
   readonly log: Logger;
+  /** The largest message accepted from the child, in bytes (default 64 MiB). */
+  readonly maxMessageBytes?: number;
 }
 
 /**
  * MCP over a child's stdin/stdout, newline-delimited JSON. Unlike the SDK's own stdio transport
  * it starts the child in its own process group (so close() also stops grandchildren), hands
  * stderr to the gateway's log with the server's name, and keeps the last lines of stderr so a
- * crash can be explained.
+ * crash can be explained. A message over `maxMessageBytes` is discarded as it streams in, and
+ * the request it answers is failed at once with an error naming the size and the cap (see
+ * response-limit.ts); the session goes on.
  */
 export class StdioTransport implements Transport {
   onclose?: () => void;
@@ -35,7 +47,10 @@ export class StdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | undefined;
-  private readonly buffer = new ReadBuffer();
+  private readonly lines: MessageLines;
+  private readonly maxMessageBytes: number;
+  /** Whether the line being discarded has been answered already (its id was at its start). */
+  private oversizedAnswered = false;
   private readonly tail: string[] = [];
   private closed = false;
   private markStderrEnded: () => void = () => {};
@@ -48,6 +63,8 @@ export class StdioTransport implements Transport {
 
   constructor(options: StdioTransportOptions) {
     this.options = options;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.lines = new MessageLines(this.maxMessageBytes);
   }
 
   get pid(): number | undefined {
@@ -129,26 +146,56 @@ export class StdioTransport implements Transport {
   }
 
   private receive(chunk: Buffer): void {
-    try {
-      this.buffer.append(chunk);
-    } catch (error) {
-      // A line over the buffer's cap (the buffer drops what it held): report it, never throw
-      // from a stream handler, which would take the whole gateway down.
-      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.buffer.readMessage();
-      } catch (error) {
-        // A line that is not JSON-RPC (a stray console.log in the server): report and go on.
-        this.onerror?.(error instanceof Error ? error : new Error(String(error)));
-        continue;
+    for (const event of this.lines.push(chunk)) this.handle(event);
+  }
+
+  private handle(event: LineEvent): void {
+    switch (event.kind) {
+      case "line": {
+        if (event.text.trim() === "") return;
+        let message: JSONRPCMessage;
+        try {
+          message = deserializeMessage(event.text);
+        } catch (error) {
+          // Not JSON at all (a stray console.log in the server): skip it quietly, as the SDK does.
+          // JSON that is not JSON-RPC: report it. Either way the stream goes on.
+          if (!(error instanceof SyntaxError)) this.reportError(error);
+          return;
+        }
+        this.deliver(message);
+        return;
       }
-      if (message === null) return;
-      this.deliver(message);
+      case "oversized": {
+        const id = leadingId(event.head);
+        this.oversizedAnswered = id !== undefined;
+        if (id !== undefined) {
+          this.options.log.warn(tooLargeMessage(event.bytesSoFar, this.maxMessageBytes, false));
+          this.deliver(tooLargeResponse(id, event.bytesSoFar, this.maxMessageBytes, false));
+        }
+        return;
+      }
+      case "oversized-end": {
+        if (this.oversizedAnswered) {
+          this.oversizedAnswered = false;
+          return;
+        }
+        const id = trailingId(event.tail);
+        const message = tooLargeMessage(event.bytes, this.maxMessageBytes, true);
+        this.options.log.warn(message);
+        if (id !== undefined) this.deliver(tooLargeResponse(id, event.bytes, this.maxMessageBytes, true));
+        else this.reportError(new Error(`a message was dropped: ${message}`));
+        return;
+      }
+      default: {
+        const exhaustive: never = event;
+        void exhaustive;
+      }
     }
+  }
+
+  /** Never throws from a stream handler, which would take the whole gateway down. */
+  private reportError(error: unknown): void {
+    this.onerror?.(error instanceof Error ? error : new Error(String(error)));
   }
 
   /**
@@ -187,7 +234,7 @@ export class StdioTransport implements Transport {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    this.buffer.clear();
+    this.lines.clear();
     this.onclose?.();
   }
 }

@@ -1,66 +1,58 @@
-import type { CompleteRequestParams, LoggingLevel } from "@modelcontextprotocol/client";
-import { describeError, Listeners, type Logger, VoidError } from "../core/index.js";
-import type { RestartPolicy, ServerSpec } from "../registry/index.js";
+import type {
+  CallToolResult,
+  CompleteRequestParams,
+  CompleteResult,
+  GetPromptResult,
+  Implementation,
+  LoggingLevel,
+  ReadResourceResult,
+  ServerCapabilities,
+} from "@modelcontextprotocol/client";
+import { describeError, type Logger, VoidError } from "../core/index.js";
+import type { ServerSpec } from "../registry/index.js";
+import { nextRestartDelay } from "./restart-policy.js";
+import { isPermanentFailure, UpstreamSession } from "./session.js";
 import {
   type CallOptions,
   type ConnectionDeps,
-  type UpstreamStatus as SessionStatus,
-  UpstreamConnection,
+  EMPTY_LISTING,
+  type SupervisorOptions,
   type UpstreamListing,
-} from "./connection.js";
-import { nextRestartDelay } from "./restart-policy.js";
-
-/**
- * A registered server's life, across sessions:
- * - "starting" → "ready": a session is up;
- * - "restarting": the session ended (crash, dropped connection, failed health check) and a new
- *   one starts after a backoff; the server's tools stay in the catalogue and calls fail fast;
- * - "failed": it failed `maxAttempts` times in a row without staying up, or failed in a way a
- *   retry cannot fix (a missing command, a variable not set, credentials refused);
- * - "idle": a lazy server stopped after `idleTimeoutMs` without calls; the next call starts it;
- * - "disabled", "closed".
- */
-export type UpstreamState = "disabled" | "starting" | "ready" | "restarting" | "failed" | "idle" | "closed";
-
-export interface UpstreamStatus extends Omit<SessionStatus, "state"> {
-  readonly state: UpstreamState;
-  /** Sessions started after the first. */
-  readonly restarts: number;
-  /** Milliseconds the current session has been ready. */
-  readonly uptimeMs: number | undefined;
-  /** When the next restart is due (ms from now), while restarting. */
-  readonly retryInMs: number | undefined;
-  readonly lazy: boolean;
-}
-
-export interface SupervisorOptions {
-  /** Restart sessions that end, ping ready ones, stop idle lazy ones. Off for one-shot commands. */
-  readonly heal: boolean;
-  readonly restart: RestartPolicy;
-  /** 0 turns health checks off. */
-  readonly healthCheckMs: number;
-}
+  type UpstreamState,
+  type UpstreamStatus,
+} from "./types.js";
 
 /** A session that stayed ready this long ends the run of quick failures. */
 const STABLE_MS = 30_000;
 const PING_TIMEOUT_MS = 10_000;
 
-const EMPTY_LISTING: UpstreamListing = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
-
 /**
- * Keeps one registered server available: starts it, restarts it with exponential backoff and
- * jitter when its session ends, pings it to catch hangs, stops and restarts it when lazy, and
- * routes calls to the live session. Never throws from start(); every failure is in status().
+ * One registered server, the only state machine of its life (states: see UpstreamState). It
+ * starts a session, restarts it with exponential backoff and jitter when it ends, gives up after
+ * `maxAttempts` quick failures in a row (at once for failures a retry cannot fix), pings a ready
+ * session to catch hangs, stops a lazy server when idle and wakes it on the next call, and routes
+ * calls to the live session. start() never throws; every failure is in status().
+ *
+ * Listing contract: once a server has been ready, its last listing stays through restarting,
+ * idle and the next starting, until a new session lists something else (or the server fails for
+ * good, is disabled or closed). Clients therefore see no gap and no list_changed when a server
+ * restarts and comes back with the same tools.
+ *
+ * `changed` is called after every change of state or listing.
  */
-export class UpstreamSupervisor {
+export class UpstreamServer {
   readonly spec: ServerSpec;
   private readonly deps: ConnectionDeps;
   private readonly options: SupervisorOptions;
+  private readonly changed: () => void;
   private readonly log: Logger;
-  private session: UpstreamConnection | undefined;
+  private session: UpstreamSession | undefined;
   private current: UpstreamState;
   private lastError: string | undefined;
-  private lastListing: UpstreamListing = EMPTY_LISTING;
+  /** The listing of the last session that was ready; undefined until one was. */
+  private lastListing: UpstreamListing | undefined;
+  private lastStartMs: number | undefined;
+  private lastServerInfo: Implementation | undefined;
   private restarts = 0;
   private sessions = 0;
   private quickFailures = 0;
@@ -72,16 +64,13 @@ export class UpstreamSupervisor {
   private lastUsed = Date.now();
   private inFlight = 0;
   private settled: Promise<void> = Promise.resolve();
-  private readonly listeners: Listeners;
 
-  constructor(spec: ServerSpec, deps: ConnectionDeps, options: SupervisorOptions) {
+  constructor(spec: ServerSpec, deps: ConnectionDeps, options: SupervisorOptions, changed: () => void) {
     this.spec = spec;
     this.deps = deps;
     this.options = options;
+    this.changed = changed;
     this.log = deps.log.child(spec.name);
-    this.listeners = new Listeners((error) =>
-      this.log.error(`change listener failed: ${describeError(error)}`),
-    );
     this.current = spec.enabled ? "starting" : "disabled";
   }
 
@@ -93,15 +82,14 @@ export class UpstreamSupervisor {
     return this.current;
   }
 
-  /** What the server offers: kept while it restarts or idles, empty once it failed. */
+  /** What the server offers: kept while it restarts, idles or starts again; empty once it failed. */
   get listing(): UpstreamListing {
     switch (this.current) {
       case "ready":
-        return this.session?.listing ?? this.lastListing;
       case "restarting":
       case "idle":
-        return this.lastListing;
       case "starting":
+        return this.lastListing ?? EMPTY_LISTING;
       case "failed":
       case "disabled":
       case "closed":
@@ -114,19 +102,18 @@ export class UpstreamSupervisor {
   }
 
   status(): UpstreamStatus {
-    const session = this.session?.status();
+    const ready = this.current === "ready";
     return {
       name: this.spec.name,
       transport: this.spec.transport,
       state: this.current,
       error: this.lastError,
-      startMs: session?.startMs,
-      pid: this.current === "ready" ? session?.pid : undefined,
-      serverInfo: session?.serverInfo,
+      startMs: this.lastStartMs,
+      pid: ready ? this.session?.pid : undefined,
+      serverInfo: this.lastServerInfo,
       toolCount: this.listing.tools.length,
       restarts: this.restarts,
-      uptimeMs:
-        this.current === "ready" && this.readyAt !== undefined ? Date.now() - this.readyAt : undefined,
+      uptimeMs: ready && this.readyAt !== undefined ? Date.now() - this.readyAt : undefined,
       retryInMs:
         this.current === "restarting" && this.retryAt !== undefined
           ? Math.max(0, this.retryAt - Date.now())
@@ -135,56 +122,60 @@ export class UpstreamSupervisor {
     };
   }
 
-  onChange(listener: () => void): () => void {
-    return this.listeners.add(listener);
-  }
-
   /** Resolves when the current start attempt has ended (ready, failed or waiting to retry). */
   whenSettled(): Promise<void> {
     return this.settled;
   }
 
+  /** Starts a new session in the background; the returned promise never rejects. */
   start(): Promise<void> {
     if (this.current === "disabled" || this.current === "closed") return this.settled;
     this.clearTimers();
-    const session = new UpstreamConnection(this.spec, this.deps);
+    const session: UpstreamSession = new UpstreamSession(this.spec, this.deps, {
+      closed: (reason) => {
+        if (session !== this.session || this.current !== "ready") return;
+        this.session = undefined;
+        this.sessionEnded(reason, false);
+      },
+      listChanged: (listing) => {
+        if (session !== this.session || this.current !== "ready") return;
+        this.lastListing = listing;
+        this.changed();
+      },
+    });
     this.session = session;
     if (this.sessions > 0) this.restarts += 1;
     this.sessions += 1;
     this.setState("starting");
-    session.onChange(() => this.onSession(session));
-    this.settled = session.start();
+    this.settled = session.connect().then(
+      (listing) => this.sessionReady(session, listing),
+      (error: unknown) => this.sessionFailed(session, error),
+    );
     return this.settled;
   }
 
-  private onSession(session: UpstreamConnection): void {
-    if (session !== this.session || this.current === "closed") return;
-    switch (session.state) {
-      case "ready":
-        this.lastListing = session.listing;
-        if (this.current !== "ready") {
-          this.readyAt = Date.now();
-          this.lastError = undefined;
-          this.lastUsed = Date.now();
-          this.setState("ready");
-          this.scheduleHealthCheck();
-          this.scheduleIdleCheck();
-        } else {
-          this.emit();
-        }
-        return;
-      case "failed":
-        this.sessionEnded(session.status().error ?? "the session ended", session.failedPermanently);
-        return;
-      case "starting":
-      case "disabled":
-      case "closed":
-        return;
-      default: {
-        const exhaustive: never = session.state;
-        void exhaustive;
-      }
+  private sessionReady(session: UpstreamSession, listing: UpstreamListing): void {
+    if (session !== this.session || this.current === "closed") {
+      void session.close();
+      return;
     }
+    this.lastListing = listing;
+    this.lastStartMs = session.startMs;
+    this.lastServerInfo = session.serverInfo;
+    this.readyAt = Date.now();
+    this.lastError = undefined;
+    this.lastUsed = Date.now();
+    this.setState("ready");
+    this.scheduleHealthCheck();
+    this.scheduleIdleCheck();
+  }
+
+  private sessionFailed(session: UpstreamSession, error: unknown): void {
+    if (session !== this.session || this.current === "closed") return;
+    this.session = undefined;
+    const message = describeError(error);
+    this.log.warn(`failed to start: ${message}`);
+    this.sessionEnded(message, isPermanentFailure(error));
   }
 
   /** A session failed to start or ended: restart it later, or give up. */
@@ -224,7 +215,9 @@ export class UpstreamSupervisor {
         if (session !== this.session || this.current !== "ready") return;
         const reason = `did not answer a health check ping (${describeError(error)})`;
         this.log.warn(reason);
+        this.session = undefined;
         await session.close();
+        if (this.current !== "ready") return;
         this.sessionEnded(reason, false);
       }
     }, this.options.healthCheckMs);
@@ -259,7 +252,7 @@ export class UpstreamSupervisor {
   }
 
   /** The live session for a call: wakes an idle lazy server and waits for one that is starting. */
-  private async sessionForCall(): Promise<UpstreamConnection> {
+  private async sessionForCall(): Promise<UpstreamSession> {
     if (this.current === "idle") void this.start();
     if (this.current === "starting") await this.settled;
     const session = this.session;
@@ -298,7 +291,7 @@ export class UpstreamSupervisor {
     }
   }
 
-  private async tracked<T>(run: (session: UpstreamConnection) => Promise<T>): Promise<T> {
+  private async tracked<T>(run: (session: UpstreamSession) => Promise<T>): Promise<T> {
     const session = await this.sessionForCall();
     this.inFlight += 1;
     try {
@@ -309,32 +302,40 @@ export class UpstreamSupervisor {
     }
   }
 
-  callTool(name: string, args: Record<string, unknown> | undefined, options: CallOptions = {}) {
+  callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions = {},
+  ): Promise<CallToolResult> {
     return this.tracked((session) => session.callTool(name, args, options));
   }
 
-  readResource(uri: string, options: CallOptions = {}) {
+  readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
     return this.tracked((session) => session.readResource(uri, options));
   }
 
-  getPrompt(name: string, args: Record<string, string> | undefined, options: CallOptions = {}) {
+  getPrompt(
+    name: string,
+    args: Record<string, string> | undefined,
+    options: CallOptions = {},
+  ): Promise<GetPromptResult> {
     return this.tracked((session) => session.getPrompt(name, args, options));
   }
 
-  complete(params: CompleteRequestParams, options: CallOptions = {}) {
+  complete(params: CompleteRequestParams, options: CallOptions = {}): Promise<CompleteResult> {
     return this.tracked((session) => session.complete(params, options));
   }
 
-  subscribe(uri: string, subscribe: boolean) {
+  subscribe(uri: string, subscribe: boolean): Promise<void> {
     return this.tracked((session) => session.subscribe(uri, subscribe));
   }
 
-  setLogLevel(level: LoggingLevel) {
+  setLogLevel(level: LoggingLevel): Promise<void> {
     return this.tracked((session) => session.setLogLevel(level));
   }
 
   /** What the live session's server declared (undefined while it is not ready). */
-  serverCapabilities() {
+  serverCapabilities(): ServerCapabilities | undefined {
     return this.current === "ready" ? this.session?.serverCapabilities() : undefined;
   }
 
@@ -348,7 +349,6 @@ export class UpstreamSupervisor {
     if (this.current === "closed") return;
     this.clearTimers();
     this.setState("closed");
-    this.listeners.clear();
     const session = this.session;
     this.session = undefined;
     await session?.close();
@@ -364,10 +364,6 @@ export class UpstreamSupervisor {
 
   private setState(state: UpstreamState): void {
     this.current = state;
-    this.emit();
-  }
-
-  private emit(): void {
-    this.listeners.emit();
+    this.changed();
   }
 }

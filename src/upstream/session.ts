@@ -7,18 +7,14 @@ import {
   type GetPromptResult,
   type Implementation,
   type LoggingLevel,
-  type Prompt,
   ProtocolError,
   type ReadResourceResult,
-  type Resource,
-  type ResourceTemplateType as ResourceTemplate,
   SdkError,
   SdkErrorCode,
   type ServerCapabilities,
-  type Tool,
   type Transport,
 } from "@modelcontextprotocol/client";
-import { describeError, Listeners, type Logger, VoidError } from "../core/index.js";
+import { describeError, type Logger, rpcErrorOf, VoidError } from "../core/index.js";
 import {
   expandServer,
   type RemoteServerSpec,
@@ -32,67 +28,25 @@ import {
   sseTransport,
   streamableHttpTransport,
 } from "./remote-transport.js";
+import { maxResponseBytesOf } from "./response-limit.js";
 import { StdioTransport } from "./stdio-transport.js";
-
-export type UpstreamState = "disabled" | "starting" | "ready" | "failed" | "closed";
-
-/** What a ready upstream offers, as it listed it (schemas untouched). */
-export interface UpstreamListing {
-  readonly tools: readonly Tool[];
-  readonly resources: readonly Resource[];
-  readonly resourceTemplates: readonly ResourceTemplate[];
-  readonly prompts: readonly Prompt[];
-}
-
-export interface UpstreamStatus {
-  readonly name: string;
-  readonly transport: ServerSpec["transport"];
-  readonly state: UpstreamState;
-  readonly error: string | undefined;
-  /** Milliseconds from start to ready, once ready. */
-  readonly startMs: number | undefined;
-  readonly pid: number | undefined;
-  readonly serverInfo: Implementation | undefined;
-  readonly toolCount: number;
-}
-
-export interface CallOptions {
-  /** Aborting sends `notifications/cancelled` upstream and rejects the call. */
-  readonly signal?: AbortSignal;
-  /** Defaults to the server's `timeoutMs`. */
-  readonly timeoutMs?: number;
-  readonly onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
-}
+import {
+  type CallOptions,
+  type ConnectionDeps,
+  EMPTY_LISTING,
+  type RelayedRequest,
+  type UpstreamListing,
+} from "./types.js";
 
 /**
- * How an upstream reaches the gateway's clients: what it may ask of them (declared as this
- * connection's client capabilities), its requests to them, and its notifications for them.
- * The gateway implements it; upstream knows nothing of downstream clients.
+ * What happens to a session that its owner must hear about. Called only after connect()
+ * resolved, and never after close() was called.
  */
-export interface UpstreamRelay {
-  /** The capabilities to declare upstream: those the gateway's real client declared. */
-  clientCapabilities(): ClientCapabilities;
-  /** A request from upstream `server` to a client (sampling, elicitation, roots); raw result. */
-  request(
-    server: string,
-    method: RelayedRequest,
-    params: Record<string, unknown> | undefined,
-    signal: AbortSignal,
-  ): Promise<Record<string, unknown>>;
-  /** A notification from upstream `server` meant for clients (log messages, resources/updated). */
-  notify(server: string, method: RelayedNotification, params: Record<string, unknown> | undefined): void;
-}
-
-export type RelayedRequest = "sampling/createMessage" | "elicitation/create" | "roots/list";
-export type RelayedNotification = "notifications/message" | "notifications/resources/updated";
-
-export interface ConnectionDeps {
-  readonly log: Logger;
-  /** The gateway's environment: inherited by stdio children and used for `${VAR}` expansion. */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly clientInfo: Implementation;
-  readonly connectTimeoutMs: number;
-  readonly relay?: UpstreamRelay;
+export interface SessionEvents {
+  /** The session ended by itself (the process exited, the connection dropped); why, for a person. */
+  readonly closed: (reason: string) => void;
+  /** A list was re-read after the upstream's list_changed: the whole listing as it is now. */
+  readonly listChanged: (listing: UpstreamListing) => void;
 }
 
 /** Which client capability lets an upstream make each relayed request. */
@@ -102,8 +56,11 @@ const REQUEST_CAPABILITY: Record<RelayedRequest, keyof ClientCapabilities> = {
   "roots/list": "roots",
 };
 
-/** Failures that retrying cannot fix: the user has to change the registry or the environment. */
-function isPermanent(error: unknown): boolean {
+/**
+ * Failures that retrying cannot fix: the user has to change the registry or the environment
+ * (a command that does not exist, a variable that is not set, credentials refused).
+ */
+export function isPermanentFailure(error: unknown): boolean {
   if (!(error instanceof VoidError)) return false;
   if (error.code === "registry_invalid") return true;
   const status = error.details.httpStatus;
@@ -127,125 +84,89 @@ type ListKind = "tools" | "resources" | "prompts";
 /** Quiet time after an upstream's list_changed before its list is read again. */
 const LIST_CHANGED_DEBOUNCE_MS = 50;
 
-const EMPTY_LISTING: UpstreamListing = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
-
 /**
- * One registered server: its transport, its SDK client and what it lists. `start()` never
- * throws: a server that cannot start ends in state "failed" with `error` saying why, and the
- * rest of the gateway goes on. Listeners registered with `onChange` hear about every change of
- * state or listing (including the upstream's own list_changed notifications).
+ * One connection to a registered server: its transport, its SDK client, its requests. It has no
+ * state machine and no listeners: connect() resolves with the first listing or rejects with a
+ * VoidError saying why, and afterwards the session reports through `events` what happens to it.
+ * The server that owns it (server.ts) decides what that means. close() is idempotent and also
+ * stops the server's child processes.
  */
-export class UpstreamConnection {
+export class UpstreamSession {
   private client: Client | undefined;
   private transport: Transport | undefined;
-  private currentState: UpstreamState;
-  private lastError: string | undefined;
-  private currentListing: UpstreamListing = EMPTY_LISTING;
-  private startedAt = 0;
-  private readyAfterMs: number | undefined;
-  private settled: Promise<void> = Promise.resolve();
-  private readonly listeners: Listeners;
+  private listing: UpstreamListing = EMPTY_LISTING;
+  private connected = false;
+  private closing = false;
   private readonly pendingRefresh = new Set<ListKind>();
-  private failedForGood = false;
+  private readonly debounce = new Map<ListKind, NodeJS.Timeout>();
   private readonly log: Logger;
+  /** Why the connection ended while the first listing was being read. */
+  private endedEarly: string | undefined;
+  /** Milliseconds from connect() to the first listing. */
+  private readyAfterMs: number | undefined;
 
   readonly spec: ServerSpec;
   private readonly deps: ConnectionDeps;
+  private readonly events: SessionEvents;
 
-  constructor(spec: ServerSpec, deps: ConnectionDeps) {
+  constructor(spec: ServerSpec, deps: ConnectionDeps, events: SessionEvents) {
     this.spec = spec;
     this.deps = deps;
-    this.currentState = spec.enabled ? "starting" : "disabled";
+    this.events = events;
     this.log = deps.log.child(spec.name);
-    this.listeners = new Listeners((error) =>
-      this.log.error(`change listener failed: ${describeError(error)}`),
-    );
   }
 
-  get name(): string {
-    return this.spec.name;
+  /** The stdio child's pid, while it runs. */
+  get pid(): number | undefined {
+    return this.transport instanceof StdioTransport ? this.transport.pid : undefined;
   }
 
-  get state(): UpstreamState {
-    return this.currentState;
+  get startMs(): number | undefined {
+    return this.readyAfterMs;
   }
 
-  get listing(): UpstreamListing {
-    return this.currentState === "ready" ? this.currentListing : EMPTY_LISTING;
+  get serverInfo(): Implementation | undefined {
+    return this.client?.getServerVersion();
   }
 
-  status(): UpstreamStatus {
-    return {
-      name: this.spec.name,
-      transport: this.spec.transport,
-      state: this.currentState,
-      error: this.lastError,
-      startMs: this.readyAfterMs,
-      pid: this.transport instanceof StdioTransport ? this.transport.pid : undefined,
-      serverInfo: this.client?.getServerVersion(),
-      toolCount: this.listing.tools.length,
-    };
+  /** What the upstream server declared at initialize (undefined before connect() resolved). */
+  serverCapabilities(): ServerCapabilities | undefined {
+    return this.connected ? this.client?.getServerCapabilities() : undefined;
   }
 
-  /**
-   * Whether the last failure needs the user to change something before a retry can work
-   * (a command that does not exist, a variable that is not set, credentials refused).
-   */
-  get failedPermanently(): boolean {
-    return this.currentState === "failed" && this.failedForGood;
-  }
-
-  /** Pings the server; rejects when it does not answer within `timeoutMs`. */
-  async ping(timeoutMs: number): Promise<void> {
-    const client = this.requireClient();
-    await this.forward("ping", { timeoutMs }, () => client.ping({ timeout: timeoutMs }));
-  }
-
-  onChange(listener: () => void): () => void {
-    return this.listeners.add(listener);
-  }
-
-  /** Resolves when the current start attempt has ended (ready or failed). */
-  whenSettled(): Promise<void> {
-    return this.settled;
-  }
-
-  /** Connects in the background; the returned promise never rejects. */
-  start(): Promise<void> {
-    if (!this.spec.enabled || this.currentState === "closed") return this.settled;
-    this.settled = this.connect();
-    return this.settled;
-  }
-
-  private async connect(): Promise<void> {
-    this.startedAt = performance.now();
-    this.setState("starting", undefined);
+  /** Connects and reads the first listing. Rejects with a VoidError; call once. */
+  async connect(): Promise<UpstreamListing> {
+    const startedAt = performance.now();
     try {
       const spec = expandServer(this.spec, this.deps.env);
       const { client, transport } =
         spec.transport === "stdio" ? await this.connectStdio(spec) : await this.connectRemote(spec);
-      if (this.currentState === "closed") {
-        await client.close().catch(() => {});
-        return;
-      }
       this.client = client;
       this.transport = transport;
-      this.watchClose(client, transport);
-      this.currentListing = await this.readListing(client);
-      this.readyAfterMs = Math.round(performance.now() - this.startedAt);
-      this.log.info(`ready in ${this.readyAfterMs} ms (${this.currentListing.tools.length} tools)`);
-      this.setState("ready", undefined);
-      const pending = [...this.pendingRefresh];
-      this.pendingRefresh.clear();
-      for (const kind of pending) void this.refresh(client, kind);
+      if (this.closing) throw this.closedError();
+      this.watch(client, transport);
+      this.listing = await this.readListing(client);
+      if (this.closing) throw this.closedError();
+      if (this.client !== client) {
+        throw new VoidError("upstream_unavailable", this.endedEarly ?? "the connection closed");
+      }
+      this.readyAfterMs = Math.round(performance.now() - startedAt);
+      this.connected = true;
+      this.log.info(`ready in ${this.readyAfterMs} ms (${this.listing.tools.length} tools)`);
     } catch (error) {
-      if (this.currentState === "closed") return;
-      const message = describeError(error);
-      this.log.warn(`failed to start: ${message}`);
-      this.failedForGood = isPermanent(error);
-      await this.dropClient();
-      this.setState("failed", message);
+      await this.drop();
+      throw error instanceof VoidError
+        ? error
+        : new VoidError("upstream_unavailable", describeError(error), { cause: error });
     }
+    const pending = [...this.pendingRefresh];
+    this.pendingRefresh.clear();
+    for (const kind of pending) void this.refresh(kind);
+    return this.listing;
+  }
+
+  private closedError(): VoidError {
+    return new VoidError("upstream_unavailable", `server "${this.spec.name}" has been stopped`);
   }
 
   private newClient(): Client {
@@ -268,10 +189,10 @@ export class UpstreamConnection {
               ctx.mcpReq.signal,
             )) as never;
           } catch (error) {
-            // The client's own JSON-RPC error passes back as it is; ours carry their code.
+            // The client's own JSON-RPC error passes back as it is; ours are mapped like any answer.
             if (error instanceof ProtocolError) throw error;
-            const code = error instanceof VoidError ? error.details.rpcCode : undefined;
-            throw new ProtocolError(typeof code === "number" ? code : -32603, describeError(error));
+            const { code, message, data } = rpcErrorOf(error);
+            throw new ProtocolError(code, message, data);
           }
         });
       }
@@ -282,36 +203,6 @@ export class UpstreamConnection {
       }
     }
     return client;
-  }
-
-  /** What the upstream server declared at initialize (undefined before it is ready). */
-  serverCapabilities(): ServerCapabilities | undefined {
-    return this.currentState === "ready" ? this.client?.getServerCapabilities() : undefined;
-  }
-
-  async complete(params: CompleteRequestParams, options: CallOptions = {}): Promise<CompleteResult> {
-    const client = this.requireClient();
-    return this.forward("completion/complete", options, () =>
-      client.request(
-        { method: "completion/complete", params: params as Record<string, unknown> },
-        this.requestOptions(options),
-      ),
-    );
-  }
-
-  async subscribe(uri: string, subscribe: boolean): Promise<void> {
-    const client = this.requireClient();
-    const method = subscribe ? "resources/subscribe" : "resources/unsubscribe";
-    await this.forward(method, {}, () =>
-      client.request({ method, params: { uri } }, this.requestOptions({})),
-    );
-  }
-
-  async setLogLevel(level: LoggingLevel): Promise<void> {
-    const client = this.requireClient();
-    await this.forward("logging/setLevel", {}, () =>
-      client.request({ method: "logging/setLevel", params: { level } }, this.requestOptions({})),
-    );
   }
 
   private async handshake(client: Client, transport: Transport): Promise<void> {
@@ -338,6 +229,7 @@ export class UpstreamConnection {
       env: { ...this.deps.env, ...spec.env },
       cwd: spec.cwd,
       log: this.log,
+      maxMessageBytes: maxResponseBytesOf(this.spec, this.deps.maxResponseBytes),
     });
     const client = this.newClient();
     try {
@@ -370,9 +262,10 @@ export class UpstreamConnection {
     } catch {
       throw new VoidError("registry_invalid", `"${spec.url}" is not a valid URL`);
     }
+    const maxResponseBytes = maxResponseBytesOf(this.spec, this.deps.maxResponseBytes);
     if (spec.transport === "sse") return this.connectWith(sseTransport(url, spec.headers), spec.url);
     try {
-      return await this.connectWith(streamableHttpTransport(url, spec.headers), spec.url);
+      return await this.connectWith(streamableHttpTransport(url, spec.headers, maxResponseBytes), spec.url);
     } catch (error) {
       const status = error instanceof VoidError ? error.details.httpStatus : undefined;
       if (typeof status !== "number" || !shouldFallBackToSse(status)) throw error;
@@ -397,30 +290,39 @@ export class UpstreamConnection {
     return { client, transport };
   }
 
-  private watchClose(client: Client, transport: Transport): void {
+  private watch(client: Client, transport: Transport): void {
     client.onclose = () => {
-      if (this.client !== client || this.currentState === "closed") return;
+      if (this.closing || this.client !== client) return;
       const exit = transport instanceof StdioTransport ? transport.exit : undefined;
       const tail = transport instanceof StdioTransport ? transport.stderrTail() : "";
-      const message = withStderrTail(exit ? `the server ${exit}` : "the connection closed", tail);
-      this.log.warn(message);
+      const reason = withStderrTail(exit ? `the server ${exit}` : "the connection closed", tail);
       this.client = undefined;
-      this.setState("failed", message);
+      this.clearDebounce();
+      // Before connect() resolved, connect() itself reports the failure.
+      this.endedEarly = reason;
+      if (this.connected) {
+        this.log.warn(reason);
+        this.events.closed(reason);
+      }
     };
     // A server may announce changes in floods; re-read each kind once per quiet period.
-    const timers = new Map<ListKind, NodeJS.Timeout>();
     const refresh = (kind: ListKind) => () => {
-      clearTimeout(timers.get(kind));
+      clearTimeout(this.debounce.get(kind));
       const timer = setTimeout(() => {
-        timers.delete(kind);
-        void this.refresh(client, kind);
+        this.debounce.delete(kind);
+        void this.refresh(kind);
       }, LIST_CHANGED_DEBOUNCE_MS);
       timer.unref();
-      timers.set(kind, timer);
+      this.debounce.set(kind, timer);
     };
     client.setNotificationHandler("notifications/tools/list_changed", refresh("tools"));
     client.setNotificationHandler("notifications/resources/list_changed", refresh("resources"));
     client.setNotificationHandler("notifications/prompts/list_changed", refresh("prompts"));
+  }
+
+  private clearDebounce(): void {
+    for (const timer of this.debounce.values()) clearTimeout(timer);
+    this.debounce.clear();
   }
 
   /**
@@ -428,16 +330,18 @@ export class UpstreamConnection {
    * while the first listing is still being read (server-everything sends one right after
    * connect) is remembered and served once that listing is in.
    */
-  private async refresh(client: Client, kind: ListKind): Promise<void> {
-    if (this.currentState !== "ready") {
+  private async refresh(kind: ListKind): Promise<void> {
+    const client = this.client;
+    if (!client || this.closing) return;
+    if (!this.connected) {
       this.pendingRefresh.add(kind);
       return;
     }
     try {
       const part = await this.readKind(client, kind);
-      if (this.client !== client) return;
-      this.currentListing = { ...this.currentListing, ...part };
-      this.emit();
+      if (this.client !== client || this.closing) return;
+      this.listing = { ...this.listing, ...part };
+      this.events.listChanged(this.listing);
     } catch (error) {
       this.log.warn(`could not re-read ${kind} after list_changed: ${describeError(error)}`);
     }
@@ -493,19 +397,14 @@ export class UpstreamConnection {
   }
 
   private requireClient(): Client {
-    if (this.currentState === "ready" && this.client) return this.client;
-    const why =
-      this.currentState === "disabled"
-        ? "is disabled in the registry"
-        : this.currentState === "starting"
-          ? "is still starting"
-          : this.currentState === "closed"
-            ? "has been stopped"
-            : `failed: ${this.lastError ?? "unknown error"}`;
-    throw new VoidError("upstream_unavailable", `server "${this.spec.name}" ${why}`, {
-      hint:
-        this.currentState === "failed" ? "fix the server, then run `voidmcp list` to check it" : undefined,
-    });
+    if (this.connected && this.client && !this.closing) return this.client;
+    throw new VoidError("upstream_unavailable", `server "${this.spec.name}" has no live session`);
+  }
+
+  /** Pings the server; rejects when it does not answer within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<void> {
+    const client = this.requireClient();
+    await this.forward("ping", { timeoutMs }, () => client.ping({ timeout: timeoutMs }));
   }
 
   /** Calls a tool by its upstream name; the result comes back exactly as the upstream sent it. */
@@ -537,6 +436,31 @@ export class UpstreamConnection {
     const params = args === undefined ? { name } : { name, arguments: args };
     return this.forward(`prompt "${name}"`, options, () =>
       client.request({ method: "prompts/get", params }, this.requestOptions(options)),
+    );
+  }
+
+  async complete(params: CompleteRequestParams, options: CallOptions = {}): Promise<CompleteResult> {
+    const client = this.requireClient();
+    return this.forward("completion/complete", options, () =>
+      client.request(
+        { method: "completion/complete", params: params as Record<string, unknown> },
+        this.requestOptions(options),
+      ),
+    );
+  }
+
+  async subscribe(uri: string, subscribe: boolean): Promise<void> {
+    const client = this.requireClient();
+    const method = subscribe ? "resources/subscribe" : "resources/unsubscribe";
+    await this.forward(method, {}, () =>
+      client.request({ method, params: { uri } }, this.requestOptions({})),
+    );
+  }
+
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    const client = this.requireClient();
+    await this.forward("logging/setLevel", {}, () =>
+      client.request({ method: "logging/setLevel", params: { level } }, this.requestOptions({})),
     );
   }
 
@@ -576,9 +500,7 @@ export class UpstreamConnection {
         throw new VoidError(
           "upstream_unavailable",
           `server "${server}" closed the connection during ${what}`,
-          {
-            cause: error,
-          },
+          { cause: error },
         );
       }
       throw new VoidError("upstream_error", `${what} on server "${server}" failed: ${describeError(error)}`, {
@@ -587,14 +509,14 @@ export class UpstreamConnection {
     }
   }
 
-  /** Stops the server (its child processes too). Idempotent. */
+  /** Ends the session and stops the server's processes. No event follows. Idempotent. */
   async close(): Promise<void> {
-    if (this.currentState === "closed") return;
-    this.setState("closed", undefined);
-    await this.dropClient();
+    this.closing = true;
+    await this.drop();
   }
 
-  private async dropClient(): Promise<void> {
+  private async drop(): Promise<void> {
+    this.clearDebounce();
     const client = this.client;
     const transport = this.transport;
     this.client = undefined;
@@ -604,15 +526,5 @@ export class UpstreamConnection {
     }
     await client?.close().catch(() => {});
     await transport?.close().catch(() => {});
-  }
-
-  private setState(state: UpstreamState, error: string | undefined): void {
-    this.currentState = state;
-    this.lastError = error;
-    this.emit();
-  }
-
-  private emit(): void {
-    this.listeners.emit();
   }
 }
