@@ -63,33 +63,27 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
   };
 }
 
+const CODE_MODE_KEYS = [
+  "timeoutMs",
+  "maxTimeoutMs",
+  "memoryMb",
+  "stackKb",
+  "maxToolCalls",
+  "maxCodeBytes",
+  "maxOutputBytes",
+  "maxLogBytes",
+  "maxConcurrentRuns",
+  "maxQueuedRuns",
+] as const satisfies readonly (keyof CodeModeSettings)[];
+
 /** The known Code Mode keys that the file sets (unknown keys stay in the file, not in settings). */
 function codeModeSettings(raw: RegistryFile["codeMode"]): CodeModeSettings {
-  if (raw === undefined) return {};
-  const {
-    timeoutMs,
-    maxTimeoutMs,
-    memoryMb,
-    stackKb,
-    maxToolCalls,
-    maxCodeBytes,
-    maxOutputBytes,
-    maxLogBytes,
-    maxConcurrentRuns,
-    maxQueuedRuns,
-  } = raw;
-  return definedOnly({
-    timeoutMs,
-    maxTimeoutMs,
-    memoryMb,
-    stackKb,
-    maxToolCalls,
-    maxCodeBytes,
-    maxOutputBytes,
-    maxLogBytes,
-    maxConcurrentRuns,
-    maxQueuedRuns,
-  });
+  const settings: { -readonly [K in keyof CodeModeSettings]: CodeModeSettings[K] } = {};
+  for (const key of CODE_MODE_KEYS) {
+    const value = raw?.[key];
+    if (value !== undefined) settings[key] = value;
+  }
+  return settings;
 }
 
 function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {
