@@ -70,8 +70,8 @@ export interface CallOptions {
  * The gateway implements it; upstream knows nothing of downstream clients.
  */
 export interface UpstreamRelay {
-  /** The capabilities to declare upstream: those the gateway's real client declared. */
-  clientCapabilities(): ClientCapabilities;
+  /** The capabilities to declare to upstream `server`: what it can use through the gateway. */
+  clientCapabilities(server: string): ClientCapabilities;
   /** A request from upstream `server` to a client (sampling, elicitation, roots); raw result. */
   request(
     server: string,
@@ -81,6 +81,11 @@ export interface UpstreamRelay {
   ): Promise<Record<string, unknown>>;
   /** A notification from upstream `server` meant for clients (log messages, resources/updated). */
   notify(server: string, method: RelayedNotification, params: Record<string, unknown> | undefined): void;
+  /**
+   * Calls `changed` whenever `server` should be told `notifications/roots/list_changed`;
+   * returns the unsubscribe function. Asked only when roots with listChanged were declared.
+   */
+  onRootsChanged?(server: string, changed: () => void): () => void;
 }
 
 export type RelayedRequest = "sampling/createMessage" | "elicitation/create" | "roots/list";
@@ -147,6 +152,7 @@ export class UpstreamConnection {
   private readonly listeners: Listeners;
   private readonly pendingRefresh = new Set<ListKind>();
   private failedForGood = false;
+  private stopRootsWatch: (() => void) | undefined;
   private readonly log: Logger;
 
   readonly spec: ServerSpec;
@@ -250,7 +256,7 @@ export class UpstreamConnection {
 
   private newClient(): Client {
     const relay = this.deps.relay;
-    const capabilities = relay?.clientCapabilities() ?? {};
+    const capabilities = relay?.clientCapabilities(this.spec.name) ?? {};
     const client = new Client(this.deps.clientInfo, { capabilities });
     client.onerror = (error) => this.log.debug(`protocol: ${error.message}`);
     if (relay) {
@@ -278,6 +284,12 @@ export class UpstreamConnection {
       for (const method of ["notifications/message", "notifications/resources/updated"] as const) {
         client.setNotificationHandler(method, (notification) => {
           relay.notify(server, method, notification.params as Record<string, unknown> | undefined);
+        });
+      }
+      if (capabilities.roots?.listChanged && relay.onRootsChanged) {
+        this.stopRootsWatch = relay.onRootsChanged(server, () => {
+          if (this.client !== client) return;
+          void client.notification({ method: "notifications/roots/list_changed" }).catch(() => {});
         });
       }
     }
@@ -400,6 +412,8 @@ export class UpstreamConnection {
   private watchClose(client: Client, transport: Transport): void {
     client.onclose = () => {
       if (this.client !== client || this.currentState === "closed") return;
+      this.stopRootsWatch?.();
+      this.stopRootsWatch = undefined;
       const exit = transport instanceof StdioTransport ? transport.exit : undefined;
       const tail = transport instanceof StdioTransport ? transport.stderrTail() : "";
       const message = withStderrTail(exit ? `the server ${exit}` : "the connection closed", tail);
@@ -595,6 +609,8 @@ export class UpstreamConnection {
   }
 
   private async dropClient(): Promise<void> {
+    this.stopRootsWatch?.();
+    this.stopRootsWatch = undefined;
     const client = this.client;
     const transport = this.transport;
     this.client = undefined;
