@@ -139,14 +139,25 @@ describe("serve --http: three clients (roots A, none, roots C)", () => {
   });
 
   it("no client's roots ever reach another client, or any upstream; no client is asked", async () => {
+    const seen = new Map<string, string>();
     for (const { name, http } of clients) {
-      const seen = JSON.stringify([
-        await fixtureRoots(http.client, "fixture"),
-        await fixtureRoots(http.client, "owned"),
-        await allowed(http.client, "files"),
-        await allowed(http.client, "ownfiles"),
-      ]);
-      for (const secret of [dirs.a, dirs.c]) expect(seen, `${name} saw ${secret}`).not.toContain(secret);
+      seen.set(
+        name,
+        JSON.stringify([
+          await fixtureRoots(http.client, "fixture"),
+          await fixtureRoots(http.client, "owned"),
+          await allowed(http.client, "files"),
+          await allowed(http.client, "ownfiles"),
+        ]),
+      );
+    }
+    // Another client's roots first (the leak that matters), then the client's own: an upstream
+    // keeps what it is told, so even those would reach the next caller.
+    expect(seen.get("nobody"), "nobody saw alice's roots").not.toContain(dirs.a);
+    expect(seen.get("carol"), "carol saw alice's roots").not.toContain(dirs.a);
+    expect(seen.get("alice"), "alice saw carol's roots").not.toContain(dirs.c);
+    for (const [name, text] of seen) {
+      for (const root of [dirs.a, dirs.c]) expect(text, `${name} saw ${root}`).not.toContain(root);
     }
     expect(clients.map((c) => c.asked[0])).toEqual([0, 0, 0]);
   });
