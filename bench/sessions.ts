@@ -2,7 +2,8 @@
  * Memory of `voidmcp serve --http` under abandoned sessions: clients that initialize and go away
  * without DELETE. Measures the gateway's RSS when idle (one client, upstream ready), then after
  * N such sessions, with the default `http.maxSessions` and with a bound too high to matter (what
- * each kept session costs). Run: `npm run build && node dist/bench/sessions.js [--sessions N]`.
+ * each kept session costs). Run: `npm run build && node dist/bench/sessions.js [--sessions N]
+ * [--initialize-only]`; `npm run bench -- --only=sessions` runs it with the others.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
@@ -52,12 +53,15 @@ const INITIALIZE = JSON.stringify({
 const INITIALIZED = JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" });
 const LIST_TOOLS = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
 
+/** `--initialize-only`: sessions that list nothing (what the session itself costs). */
+const LIST = !process.argv.includes("--initialize-only");
+
 /** One abandoned session: initialize, initialized, tools/list, and never a DELETE. */
 async function abandon(url: string, agent: Agent): Promise<void> {
   const init = await post(url, INITIALIZE, agent);
   if (init.status !== 200 || !init.session) throw new Error(`initialize answered ${init.status}`);
   await post(url, INITIALIZED, agent, init.session);
-  if (!process.env.BENCH_NO_LIST) await post(url, LIST_TOOLS, agent, init.session);
+  if (LIST) await post(url, LIST_TOOLS, agent, init.session);
 }
 
 async function measure(sessions: number, maxSessions: number | undefined): Promise<string[]> {
@@ -98,7 +102,9 @@ async function measure(sessions: number, maxSessions: number | undefined): Promi
     }
     const seconds = (performance.now() - started) / 1000;
     const peak = rssMiB(gateway.child.pid);
-    const settled = await idleRssMiB(gateway.child.pid, 5_000);
+    const soon = await idleRssMiB(gateway.child.pid, 5_000);
+    // V8 gives memory back when allocation has stopped for a while (its memory reducer).
+    const settled = await idleRssMiB(gateway.child.pid, 25_000);
     const health = (await (await fetch(new URL("/healthz", url))).json()) as { sessions: number };
     agent.destroy();
     return [
@@ -107,6 +113,7 @@ async function measure(sessions: number, maxSessions: number | undefined): Promi
       String(health.sessions),
       mib(idle),
       mib(peak),
+      mib(soon),
       mib(settled),
       mib(settled - idle),
       `${((settled - idle) * 1024) / Math.max(1, health.sessions - 1)}`.slice(0, 5),
@@ -136,8 +143,9 @@ export async function benchSessions(sessions = 3_000): Promise<string> {
         "idle RSS",
         "peak RSS",
         "RSS 5 s later",
+        "RSS 30 s later",
         "growth",
-        "KiB per kept",
+        "growth KiB per session kept",
         "sessions/s",
       ],
       rows,

@@ -12,8 +12,10 @@ const MAX_BYTES = 1024 * 1024;
 interface StoredEvent {
   readonly id: string;
   readonly streamId: string;
-  /** The message as JSON: smaller than the object graph, and its length is its cost. */
-  readonly json: string;
+  /** The message itself: it mostly shares its parts (tools, results) with the gateway's own. */
+  readonly message: JSONRPCMessage;
+  /** Its length as JSON, what it would cost on its own. */
+  readonly bytes: number;
 }
 
 /**
@@ -30,11 +32,11 @@ export class SessionEventStore implements EventStore {
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     this.next += 1;
     const id = `${streamId}_${this.next}`;
-    const json = JSON.stringify(message);
-    this.events.push({ id, streamId, json });
-    this.bytes += json.length;
+    const bytes = JSON.stringify(message).length;
+    this.events.push({ id, streamId, message, bytes });
+    this.bytes += bytes;
     while (this.events.length > 1 && (this.events.length > MAX_EVENTS || this.bytes > MAX_BYTES)) {
-      this.bytes -= this.events.shift()?.json.length ?? 0;
+      this.bytes -= this.events.shift()?.bytes ?? 0;
     }
     return id;
   }
@@ -62,7 +64,7 @@ export class SessionEventStore implements EventStore {
     if (at === -1) return "";
     const streamId = this.events[at]?.streamId ?? "";
     for (const event of this.events.slice(at + 1)) {
-      if (event.streamId === streamId) await send(event.id, JSON.parse(event.json) as JSONRPCMessage);
+      if (event.streamId === streamId) await send(event.id, event.message);
     }
     return streamId;
   }
