@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark and prints markdown tables; `-- --quick` uses fewer runs
- * (under a minute); `-- --only=codemode|reload|http|peers|context|task|scale` runs one suite. Benchmarks are not tests: they
+ * (under a minute); `-- --only=codemode|reload|http|sessions|peers|context|task|scale` runs one suite. Benchmarks are not tests: they
  * assert nothing about time.
  */
 import { cpus } from "node:os";
@@ -10,6 +10,7 @@ import { benchHttp } from "./http.js";
 import { benchPeers } from "./peers.js";
 import { benchReload } from "./reload.js";
 import { benchScale } from "./scale.js";
+import { benchSessions } from "./sessions.js";
 import { benchTask } from "./task.js";
 
 const quick = process.argv.includes("--quick");
@@ -20,6 +21,7 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".
 if (!only || only === "codemode") process.stdout.write(`${await benchCodeMode(quick)}\n`);
 if (!only || only === "reload") process.stdout.write(`${await benchReload(quick)}\n`);
 if (!only || only === "http") process.stdout.write(`${await benchHttp(quick)}\n`);
+if (!only || only === "sessions") process.stdout.write(`${await benchSessions(quick ? 1_000 : 3_000)}\n`);
 if (!only || only === "peers") process.stdout.write(`${await benchPeers(quick)}\n`);
 if (!only || only === "context") process.stdout.write(`${await benchContext(quick)}\n`);
 if (!only || only === "task") process.stdout.write(`${await benchTask(quick)}\n`);

@@ -59,6 +59,8 @@ export interface GatewayBackend {
   /** A client finished initialize; it is addressable until `clientClosed`. */
   clientConnected(client: ClientChannel): void;
   clientClosed(client: ClientChannel): void;
+  /** The client sent notifications/roots/list_changed. */
+  clientRootsChanged(client: ClientChannel): void;
   listTools(): Promise<Tool[]>;
   callTool(
     name: string,

@@ -18,6 +18,7 @@ import type { GatewayBackend } from "./backend.js";
 import { SessionEventStore } from "./event-store.js";
 import { BodyTooLarge, header, jsonRpcError, readBody, send, toWebRequest, urlHost } from "./node-http.js";
 import { createDownstreamServer } from "./server.js";
+import { eventsExpired, sessionsToEvict } from "./session-limit.js";
 
 export interface HttpOptions {
   readonly host: string;
@@ -28,6 +29,11 @@ export interface HttpOptions {
   readonly maxBodyBytes?: number;
   /** A session with no request and no open stream for this long is ended (clients that never DELETE). */
   readonly sessionIdleMs?: number;
+  /**
+   * Sessions kept at most (read at each new session, so a registry edit applies); opening one
+   * more ends the one idle the longest, whose client then gets 404 as for an expired session.
+   */
+  readonly maxSessions?: () => number;
   readonly log: Logger;
 }
 
@@ -44,6 +50,8 @@ export const MCP_PATH = "/mcp";
 export const HEALTH_PATH = "/healthz";
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+/** The registry's default for http.maxSessions, for callers that give no limit. */
+const DEFAULT_MAX_SESSIONS = 1_000;
 /** How soon (ms) a client should reconnect a dropped SSE stream, sent in the stream's retry field. */
 const SSE_RETRY_MS = 1_000;
 
@@ -54,8 +62,16 @@ const SSE_RETRY_MS = 1_000;
  */
 const RESUME_GRACE_MS = 3 * SSE_RETRY_MS;
 
+/**
+ * How long a session with no request and no open stream keeps its resumable events. Its dropped
+ * calls were cancelled RESUME_GRACE_MS after the drop, so nothing is left to resume by then.
+ */
+const EVENTS_KEPT_IDLE_MS = 10 * RESUME_GRACE_MS;
+
 interface Session {
+  readonly id: string;
   readonly transport: WebStandardStreamableHTTPServerTransport;
+  readonly events: SessionEventStore;
   readonly close: () => Promise<void>;
   /** Requests (streams included) in progress, and when the last one ended. */
   active: number;
@@ -124,17 +140,32 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
   const ownHost = urlHost(options.host);
   if (!allowed.includes(ownHost)) allowed.push(ownHost);
 
+  const maxSessions = () => options.maxSessions?.() ?? DEFAULT_MAX_SESSIONS;
+  /** Ends sessions until `room` more fit under the limit: the idle-longest first. */
+  const makeRoom = (room: number) => {
+    for (const id of sessionsToEvict(sessions.values(), maxSessions(), room)) {
+      const session = sessions.get(id);
+      sessions.delete(id);
+      options.log.debug(`HTTP session ${id} ended: more than ${maxSessions()} sessions (http.maxSessions)`);
+      void session?.close().catch(() => {});
+    }
+  };
+
   const openSession = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => {
     const { server, dispose } = createDownstreamServer(backend);
     let id: string | undefined;
+    const events = new SessionEventStore();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      eventStore: new SessionEventStore(),
+      eventStore: events,
       retryInterval: SSE_RETRY_MS,
       onsessioninitialized: (sessionId) => {
         id = sessionId;
+        makeRoom(1);
         sessions.set(sessionId, {
+          id: sessionId,
           transport,
+          events,
           close: () => server.close(),
           pendingCancels: new Set(),
           active: 0,
@@ -213,7 +244,12 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
       if (!session) {
-        jsonRpcError(res, 404, -32001, "Session not found: it ended or never existed; initialize a new one");
+        jsonRpcError(
+          res,
+          404,
+          -32001,
+          "Session not found: it ended (deleted, idle too long, or the oldest past http.maxSessions) or never existed; initialize a new one",
+        );
         return;
       }
       if (req.method === "GET" && header(req, "last-event-id") !== undefined) {
@@ -222,6 +258,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         session.pendingCancels.clear();
       }
       session.active += 1;
+      session.lastSeen = Date.now();
       let complete: boolean;
       try {
         complete = await send(await session.transport.handleRequest(toWebRequest(req, url, body)), res);
@@ -296,10 +333,14 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
           sessions.delete(id);
           options.log.debug(`HTTP session ${id} idle for ${idleMs} ms: ended`);
           void session.close().catch(() => {});
+        } else if (eventsExpired(session, now, EVENTS_KEPT_IDLE_MS)) {
+          session.events.clear();
         }
       }
+      // The limit may have been lowered by a registry edit.
+      makeRoom(0);
     },
-    Math.min(60_000, Math.max(100, idleMs / 4)),
+    Math.min(EVENTS_KEPT_IDLE_MS, Math.max(100, idleMs / 4)),
   );
   sweeper.unref();
   const { port } = http.address() as AddressInfo;

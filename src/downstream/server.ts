@@ -102,6 +102,9 @@ export function createDownstreamServer(backend: GatewayBackend): { server: Serve
     backend.clientConnected(session);
   };
 
+  server.setNotificationHandler("notifications/roots/list_changed", () => {
+    if (connected) backend.clientRootsChanged(session);
+  });
   server.setRequestHandler("tools/list", () => guarded(async () => ({ tools: await backend.listTools() })));
   server.setRequestHandler("tools/call", async (request, ctx) => {
     try {

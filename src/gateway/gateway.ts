@@ -76,7 +76,7 @@ const INSTRUCTIONS =
 export class Gateway implements GatewayBackend {
   readonly info: Implementation;
   readonly instructions = INSTRUCTIONS;
-  private readonly relay = new ClientRelay();
+  private readonly relay: ClientRelay;
   private readonly upstreams: Upstreams;
   private readonly router: Router;
   readonly reloader: Reloader;
@@ -85,6 +85,10 @@ export class Gateway implements GatewayBackend {
 
   constructor(options: GatewayOptions) {
     this.info = { name: "voidmcp", version: options.version };
+    // A server's own roots come from the live registry: an edit of them restarts that server.
+    this.relay = new ClientRelay(
+      (server) => this.reloader.registry.servers.find((s) => s.name === server)?.roots,
+    );
     this.upstreams = new Upstreams(
       {
         log: options.log,
@@ -123,10 +127,10 @@ export class Gateway implements GatewayBackend {
 
   /**
    * Starts the upstreams when the first client has initialized, so they can be told what that
-   * client can answer. Over stdio (`one`) there is one client, and upstreams are told exactly the
-   * capabilities it declared (sampling, elicitation, roots). Where several clients may come and
-   * go (`shared`: the HTTP front), upstreams are told all of them, and a request reaching a client
-   * that lacks the capability is answered "method not found".
+   * client can answer. Over stdio only (`one`) there is one client, and upstreams are told the
+   * capabilities it declared. Where several clients may come and go (`shared`: the HTTP front),
+   * upstreams are told what the relay can answer for any of them (see `upstreamCapabilities`),
+   * and no client's roots are ever relayed.
    */
   startWithFirstClient(shared: boolean): void {
     this.startOnClient = shared ? "shared" : "one";
@@ -135,13 +139,13 @@ export class Gateway implements GatewayBackend {
   clientConnected(client: ClientChannel): void {
     this.relay.connected(client);
     if (this.startOnClient !== "no" && !this.upstreams.isStarted) {
-      this.relay.declare(
-        this.startOnClient === "shared"
-          ? { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } }
-          : client.capabilities(),
-      );
+      this.relay.declare(this.startOnClient, client.capabilities());
       this.start();
     }
+  }
+
+  clientRootsChanged(client: ClientChannel): void {
+    this.relay.rootsChanged(client);
   }
 
   clientClosed(client: ClientChannel): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ClientChannel, RequestContext } from "../downstream/index.js";
-import { ClientRelay, passesLevel, relayableCapabilities } from "./relay.js";
+import { ClientRelay, passesLevel, rootsSource, upstreamCapabilities } from "./relay.js";
 
 describe("passesLevel", () => {
   it.each([
@@ -16,15 +16,38 @@ describe("passesLevel", () => {
   });
 });
 
-describe("relayableCapabilities", () => {
-  it("keeps only what an upstream can use through the gateway", () => {
-    expect(
-      relayableCapabilities({ sampling: {}, roots: { listChanged: true }, experimental: { x: {} } }),
-    ).toEqual({
-      sampling: {},
-      roots: { listChanged: true },
-    });
-    expect(relayableCapabilities(undefined)).toEqual({});
+describe("rootsSource", () => {
+  it.each([
+    [["file:///srv"], "none", "registry"],
+    [["file:///srv"], "one", "registry"],
+    [["file:///srv"], "shared", "registry"],
+    [[], "shared", "registry"],
+    [undefined, "one", "client"],
+    [undefined, "shared", "none"],
+    [undefined, "none", "none"],
+  ] as const)("roots %j with clients %s → %s", (configured, mode, expected) => {
+    expect(rootsSource(configured, mode)).toBe(expected);
+  });
+});
+
+describe("upstreamCapabilities", () => {
+  const full = {
+    sampling: {},
+    elicitation: { form: {} },
+    roots: { listChanged: true },
+    experimental: { x: {} },
+  };
+  it.each([
+    ["one", full, undefined, { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } }],
+    ["one", full, ["file:///srv"], { sampling: {}, elicitation: { form: {} }, roots: {} }],
+    ["one", { sampling: {} }, undefined, { sampling: {} }],
+    ["one", undefined, undefined, {}],
+    ["shared", full, undefined, { sampling: {}, elicitation: { form: {} } }],
+    ["shared", {}, ["file:///srv"], { sampling: {}, elicitation: { form: {} }, roots: {} }],
+    ["none", undefined, undefined, {}],
+    ["none", undefined, ["file:///srv"], { roots: {} }],
+  ] as const)("clients %s declaring %j, server roots %j → %j", (mode, client, roots, expected) => {
+    expect(upstreamCapabilities(mode, client, roots)).toEqual(expected);
   });
 });
 
@@ -47,7 +70,7 @@ function context(client: ClientChannel): RequestContext {
 }
 
 describe("ClientRelay", () => {
-  it("sends an upstream's request to the client whose call runs there, else the latest client", async () => {
+  it("sends sampling to the client whose call runs there, and refuses it with no call running", async () => {
     const seen: string[] = [];
     const relay = new ClientRelay();
     const a = channel("a", { sampling: {} }, seen);
@@ -56,15 +79,59 @@ describe("ClientRelay", () => {
     relay.connected(b);
     const signal = new AbortController().signal;
     await relay.during("fx", context(a), () => relay.request("fx", "sampling/createMessage", {}, signal));
-    await relay.request("fx", "sampling/createMessage", {}, signal);
-    expect(seen).toEqual(["a:sampling/createMessage", "b:sampling/createMessage"]);
+    await expect(relay.request("fx", "sampling/createMessage", {}, signal)).rejects.toThrow(
+      /no call of a client was running/,
+    );
+    expect(seen).toEqual(["a:sampling/createMessage"]);
+  });
+
+  it("answers roots/list from the registry, a lone stdio client, or with nothing behind a shared front", async () => {
+    const signal = new AbortController().signal;
+    const configured: Record<string, readonly string[]> = { own: ["file:///srv/own"] };
+    for (const mode of ["one", "shared"] as const) {
+      const seen: string[] = [];
+      const relay = new ClientRelay((server) => configured[server]);
+      const a = channel("a", { roots: {} }, seen);
+      relay.declare(mode, a.capabilities());
+      relay.connected(a);
+      expect(await relay.request("own", "roots/list", {}, signal)).toEqual({
+        roots: [{ uri: "file:///srv/own" }],
+      });
+      // Even within the client's own call: an upstream keeps roots as its own state.
+      const other = await relay.during("fx", context(a), () => relay.request("fx", "roots/list", {}, signal));
+      expect(other).toEqual(mode === "one" ? { from: "a" } : { roots: [] });
+      expect(seen).toEqual(mode === "one" ? ["a:roots/list"] : []);
+    }
+  });
+
+  it("forwards a lone client's roots/list_changed to upstreams without roots of their own", () => {
+    const changed: string[] = [];
+    const relay = new ClientRelay((server) => (server === "own" ? ["file:///srv"] : undefined));
+    const a = channel("a", { roots: { listChanged: true } }, []);
+    relay.declare("one", a.capabilities());
+    relay.connected(a);
+    relay.onRootsChanged("own", () => changed.push("own"));
+    const off = relay.onRootsChanged("fx", () => changed.push("fx"));
+    relay.rootsChanged(a);
+    off();
+    relay.rootsChanged(a);
+    expect(changed).toEqual(["fx"]);
+    const shared = new ClientRelay();
+    shared.declare("shared", {});
+    shared.connected(a);
+    shared.onRootsChanged("fx", () => changed.push("shared"));
+    shared.rootsChanged(a);
+    expect(changed).toEqual(["fx"]);
   });
 
   it("refuses, with method-not-found, a request the client did not declare", async () => {
     const relay = new ClientRelay();
-    relay.connected(channel("a", {}, []));
+    const a = channel("a", {}, []);
+    relay.connected(a);
     await expect(
-      relay.request("fx", "elicitation/create", {}, new AbortController().signal),
+      relay.during("fx", context(a), () =>
+        relay.request("fx", "elicitation/create", {}, new AbortController().signal),
+      ),
     ).rejects.toMatchObject({
       details: { rpcCode: -32601 },
     });

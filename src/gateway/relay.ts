@@ -19,19 +19,65 @@ const LEVELS: readonly LoggingLevel[] = [
   "emergency",
 ];
 
-/** Which client capability a relayed request needs. */
-const NEEDS: Record<RelayedRequest, keyof ClientCapabilities> = {
-  "sampling/createMessage": "sampling",
-  "elicitation/create": "elicitation",
-  "roots/list": "roots",
-};
+/**
+ * Who the clients of this gateway are, as far as an upstream may be told: `none` (the CLI: no
+ * client at all), `one` (stdio only: one client for the gateway's life), `shared` (an HTTP front:
+ * any number of clients that come and go, all through the same upstream processes).
+ */
+export type ClientMode = "none" | "one" | "shared";
 
-/** The client capabilities an upstream may be told about: the ones it can use through us. */
-export function relayableCapabilities(capabilities: ClientCapabilities | undefined): ClientCapabilities {
+/** Where an upstream's `roots/list` is answered from. */
+export type RootsSource = "registry" | "client" | "none";
+
+/**
+ * Where `roots/list` from an upstream is answered from (pure). The server's own `roots` in the
+ * registry always win and no client is asked. Otherwise only a lone stdio client's roots may be
+ * relayed: an upstream keeps what it is told as its own state (server-filesystem replaces its
+ * allowed directories), so behind a shared front one client's roots would become every other
+ * client's, even after that client left. There the answer is an empty list.
+ */
+export function rootsSource(configured: readonly string[] | undefined, mode: ClientMode): RootsSource {
+  if (configured !== undefined) return "registry";
+  return mode === "one" ? "client" : "none";
+}
+
+/**
+ * The client capabilities an upstream is told (pure): what it can use through the gateway.
+ * Sampling and elicitation are relayed to the client whose call caused them, so behind a shared
+ * front both are declared (a client without them answers "method not found"). Roots are declared
+ * only where there are roots to give: the server's own from the registry, or a lone stdio client's
+ * as it declared them. Behind a shared front an upstream without its own roots is not told about
+ * roots at all, and so falls back on its own configuration.
+ */
+export function upstreamCapabilities(
+  mode: ClientMode,
+  client: ClientCapabilities | undefined,
+  configuredRoots: readonly string[] | undefined,
+): ClientCapabilities {
   const out: ClientCapabilities = {};
-  if (capabilities?.sampling) out.sampling = capabilities.sampling;
-  if (capabilities?.elicitation) out.elicitation = capabilities.elicitation;
-  if (capabilities?.roots) out.roots = capabilities.roots;
+  if (mode === "shared") {
+    out.sampling = {};
+    out.elicitation = { form: {} };
+  } else if (mode === "one") {
+    if (client?.sampling) out.sampling = client.sampling;
+    if (client?.elicitation) out.elicitation = client.elicitation;
+  }
+  const source = rootsSource(configuredRoots, mode);
+  switch (source) {
+    case "registry":
+      // A change of the entry's roots restarts the server, so there is no list_changed to send.
+      out.roots = {};
+      break;
+    case "client":
+      if (client?.roots) out.roots = client.roots;
+      break;
+    case "none":
+      break;
+    default: {
+      const exhaustive: never = source;
+      return exhaustive;
+    }
+  }
   return out;
 }
 
@@ -44,24 +90,60 @@ export function passesLevel(level: unknown, threshold: LoggingLevel | undefined)
 
 /**
  * The gateway's side of the protocol relay: which clients are connected, which client's call is
- * running on which upstream, who subscribed to what. Requests an upstream makes (sampling,
- * elicitation, roots) go to the client whose call is running on that upstream (the latest, when
- * several are), else to the most recently connected client; log messages go with that call, or
- * to every client when no call is running; resources/updated goes to the clients subscribed.
+ * running on which upstream, who subscribed to what. What one client says never becomes another
+ * client's state:
+ * - sampling and elicitation go only to the client whose call is running on that upstream (the
+ *   latest, when several are); with no call running they are refused;
+ * - roots/list is answered as `rootsSource` decides (the registry's roots, a lone stdio client's
+ *   roots, or an empty list);
+ * - log messages go with the running call, or to every client when none is running;
+ * - resources/updated goes to the clients subscribed.
  */
 export class ClientRelay implements UpstreamRelay {
   private readonly clients = new Map<string, { channel: ClientChannel; level: LoggingLevel | undefined }>();
   private readonly calls = new Map<string, RequestContext[]>();
   private readonly subscribers = new Map<string, Set<string>>();
-  private declared: ClientCapabilities = {};
+  private readonly rootsListeners = new Set<{ server: string; changed: () => void }>();
+  private mode: ClientMode = "none";
+  private client: ClientCapabilities | undefined;
+  private readonly rootsOf: (server: string) => readonly string[] | undefined;
 
-  /** Fixes what upstream connections declare from now on (the first client's capabilities). */
-  declare(capabilities: ClientCapabilities | undefined): void {
-    this.declared = relayableCapabilities(capabilities);
+  /** `rootsOf` gives a server's own roots (file:// URIs) from the live registry, if it sets any. */
+  constructor(rootsOf: (server: string) => readonly string[] | undefined = () => undefined) {
+    this.rootsOf = rootsOf;
   }
 
-  clientCapabilities(): ClientCapabilities {
-    return this.declared;
+  /**
+   * Fixes what upstream connections declare from now on: who the clients are, and (for `one`)
+   * what that client declared.
+   */
+  declare(mode: ClientMode, capabilities: ClientCapabilities | undefined): void {
+    this.mode = mode;
+    this.client = capabilities;
+  }
+
+  clientCapabilities(server: string): ClientCapabilities {
+    return upstreamCapabilities(this.mode, this.client, this.rootsOf(server));
+  }
+
+  /**
+   * Listens for the client's roots changing, for upstream `server`; returns the unsubscribe
+   * function. Only a lone stdio client's change reaches upstreams without roots of their own.
+   */
+  onRootsChanged(server: string, changed: () => void): () => void {
+    const entry = { server, changed };
+    this.rootsListeners.add(entry);
+    return () => {
+      this.rootsListeners.delete(entry);
+    };
+  }
+
+  /** A client said its roots changed (notifications/roots/list_changed). */
+  rootsChanged(channel: ClientChannel): void {
+    if (!this.clients.has(channel.id)) return;
+    for (const { server, changed } of [...this.rootsListeners]) {
+      if (rootsSource(this.rootsOf(server), this.mode) === "client") changed();
+    }
   }
 
   connected(channel: ClientChannel): void {
@@ -132,21 +214,40 @@ export class ClientRelay implements UpstreamRelay {
     params: Record<string, unknown> | undefined,
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
+    if (method === "roots/list") return this.roots(server, params, signal);
     const caller = this.caller(server);
-    const target = caller?.client ?? this.latestClient();
-    if (!target)
-      throw new VoidError("upstream_error", `no client is connected to answer ${method} from "${server}"`);
-    const capability = NEEDS[method];
-    if (target.capabilities()?.[capability] === undefined) {
+    if (!caller) {
       throw new VoidError(
         "upstream_error",
-        `the client did not declare ${capability}, so it cannot answer ${method}`,
-        {
-          details: { rpcCode: -32601 },
-        },
+        `"${server}" sent ${method} while no call of a client was running on it; voidmcp relays ${method} only to the client whose call caused it`,
       );
     }
-    return target.request(method, params, signal);
+    return askClient(caller.client, method, params, signal);
+  }
+
+  private async roots(
+    server: string,
+    params: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
+    const configured = this.rootsOf(server);
+    const source = rootsSource(configured, this.mode);
+    switch (source) {
+      case "registry":
+        return { roots: (configured ?? []).map((uri) => ({ uri })) };
+      case "none":
+        return { roots: [] };
+      case "client": {
+        // Over stdio the one client is the only one there is.
+        const client = this.latestClient();
+        if (!client) return { roots: [] };
+        return askClient(client, "roots/list", params, signal);
+      }
+      default: {
+        const exhaustive: never = source;
+        return exhaustive;
+      }
+    }
   }
 
   notify(server: string, method: RelayedNotification, params: Record<string, unknown> | undefined): void {
@@ -175,4 +276,32 @@ export class ClientRelay implements UpstreamRelay {
       if (passesLevel(message.level, level)) void channel.notify(method, message).catch(() => {});
     }
   }
+}
+
+/** Which client capability a relayed request needs. */
+const NEEDS: Record<RelayedRequest, keyof ClientCapabilities> = {
+  "sampling/createMessage": "sampling",
+  "elicitation/create": "elicitation",
+  "roots/list": "roots",
+};
+
+function askClient(
+  client: ClientChannel,
+  method: RelayedRequest,
+  params: Record<string, unknown> | undefined,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const capability = NEEDS[method];
+  if (client.capabilities()?.[capability] === undefined) {
+    return Promise.reject(
+      new VoidError(
+        "upstream_error",
+        `the client did not declare ${capability}, so it cannot answer ${method}`,
+        {
+          details: { rpcCode: -32601 },
+        },
+      ),
+    );
+  }
+  return client.request(method, params, signal);
 }

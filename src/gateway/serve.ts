@@ -1,11 +1,23 @@
 import { describeError, type Logger } from "../core/index.js";
 import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../downstream/index.js";
-import { emptyRegistry, loadRegistryWithText, type Registry } from "../registry/index.js";
+import {
+  DEFAULT_MAX_SESSIONS,
+  emptyRegistry,
+  loadRegistryWithText,
+  type Registry,
+} from "../registry/index.js";
 import { Gateway } from "./gateway.js";
 import { loadToken } from "./token.js";
 
 /** How long calls in progress may take to finish when the gateway is asked to stop. */
 export const SHUTDOWN_GRACE_MS = 3_000;
+/**
+ * How long after the grace period stopping may still take before `done` resolves anyway: an
+ * upstream that does not answer (a remote server's DELETE, a wedged process) must not keep the
+ * gateway alive. Whatever is left then goes with the process (its exit hook SIGKILLs every
+ * upstream process group).
+ */
+export const SHUTDOWN_MARGIN_MS = 1_000;
 export const DEFAULT_HTTP_PORT = 7_420;
 
 export interface HttpServeOptions {
@@ -80,6 +92,8 @@ export async function serve(options: ServeOptions): Promise<Serving> {
         port: options.http.port,
         token: token?.value,
         ...(options.http.sessionIdleMs !== undefined ? { sessionIdleMs: options.http.sessionIdleMs } : {}),
+        // Read per new session, so an edit of http.maxSessions applies without a restart.
+        maxSessions: () => gateway.reloader.registry.settings.http?.maxSessions ?? DEFAULT_MAX_SESSIONS,
         log,
       });
       http = {
@@ -106,9 +120,26 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     void session?.closed.then(() => resolve());
   });
   const done = stopRequested.then(async () => {
-    await session?.close();
-    await endpoint?.close();
-    await gateway.close(SHUTDOWN_GRACE_MS);
+    const closing = (async () => {
+      await session?.close();
+      await endpoint?.close();
+      await gateway.close(SHUTDOWN_GRACE_MS);
+    })();
+    // A failure after the deadline has nobody left to report to.
+    closing.catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS);
+    });
+    try {
+      if ((await Promise.race([closing, late])) === "late") {
+        log.warn(
+          `stopping took longer than ${(SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS) / 1000} s; leaving the rest to the exit`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   });
   return { http, servers: registry.servers.length, done };
 }

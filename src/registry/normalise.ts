@@ -1,3 +1,6 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { ParsedServerEntry, RegistryFile } from "./schema.js";
 import {
   type CodeModeSettings,
@@ -26,6 +29,7 @@ export function normaliseRegistry(file: RegistryFile, path: string, exists: bool
     restart: { ...DEFAULT_RESTART_POLICY, ...definedOnly(file.restart ?? {}) },
     healthCheckMs: file.healthCheckMs ?? DEFAULT_HEALTH_CHECK_MS,
     codeMode: codeModeSettings(file.codeMode),
+    ...(file.http?.maxSessions !== undefined ? { http: { maxSessions: file.http.maxSessions } } : {}),
   };
   const servers = Object.entries(file.mcpServers ?? {}).map(([name, entry]) =>
     normaliseServer(name, entry, settings.callTimeoutMs),
@@ -43,6 +47,7 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
     lazy: entry.lazy ?? false,
     idleTimeoutMs: entry.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     ...(entry.maxResponseBytes !== undefined ? { maxResponseBytes: entry.maxResponseBytes } : {}),
+    ...(entry.roots !== undefined ? { roots: entry.roots.map((root) => rootUri(root, homedir())) } : {}),
   };
   // The schema guarantees exactly one of command and url.
   if (entry.url !== undefined) {
@@ -75,6 +80,15 @@ const CODE_MODE_KEYS = [
   "maxConcurrentRuns",
   "maxQueuedRuns",
 ] as const satisfies readonly (keyof CodeModeSettings)[];
+/**
+ * A root as the schema accepted it (absolute path, `~`, `~/…` or `file://` URI) as the `file://`
+ * URI an MCP server expects: `~` is the user's home, a URI is kept as written.
+ */
+export function rootUri(root: string, home: string): string {
+  if (root.startsWith("file:")) return root;
+  const path = root === "~" ? home : root.startsWith("~/") ? join(home, root.slice(2)) : root;
+  return pathToFileURL(path).href;
+}
 
 /** The known Code Mode keys that the file sets (unknown keys stay in the file, not in settings). */
 function codeModeSettings(raw: RegistryFile["codeMode"]): CodeModeSettings {

@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import * as z from "zod";
 import { isValidServerName, PREFIX_SEPARATOR, SERVER_NAME_PATTERN } from "../core/index.js";
 import { kindOf } from "../formats/index.js";
@@ -39,6 +40,8 @@ export interface RawServerEntry {
   lazy?: boolean;
   idleTimeoutMs?: number;
   maxResponseBytes?: number;
+  /** Absolute paths (`~` allowed) or `file://` URIs: what the server is told `roots/list` returns. */
+  roots?: string[];
   [key: string]: unknown;
 }
 
@@ -85,6 +88,36 @@ const toolFilterSchema = z.strictObject(
         ? "tools takes only allow and deny"
         : expected("an object with allow and/or deny")(issue),
   },
+);
+
+/**
+ * A root as written: an absolute path, `~` or `~/…`, or a `file://` URI of an absolute path. A
+ * relative path is refused: relative to what would depend on where the gateway was started.
+ */
+export function isRootSpelling(value: string): boolean {
+  if (value === "~" || value.startsWith("~/")) return true;
+  if (value.startsWith("file:")) {
+    if (!value.startsWith("file:///") && !value.startsWith("file://localhost/")) return false;
+    try {
+      const url = new URL(value);
+      return (
+        url.protocol === "file:" &&
+        url.pathname.startsWith("/") &&
+        (url.host === "" || url.host === "localhost")
+      );
+    } catch {
+      return false;
+    }
+  }
+  return isAbsolute(value);
+}
+
+const rootsSchema = z.array(
+  z.string({ error: expected("a string") }).refine(isRootSpelling, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a root: expected an absolute path, "~/…" or a file:// URI`,
+  }),
+  { error: expected("an array of absolute paths or file:// URIs") },
 );
 
 const REMOTE_TYPES: readonly string[] = ["http", "sse", "streamable-http"];
@@ -163,6 +196,7 @@ const entryFields = z.looseObject(
       .min(1024, { error: "expected at least 1024 bytes" })
       .max(MAX_RESPONSE_BYTES, { error: `expected at most ${MAX_RESPONSE_BYTES} bytes (1 GiB)` })
       .optional(),
+    roots: rootsSchema.optional(),
   },
   { error: expected("an object describing the server") },
 );
@@ -234,6 +268,12 @@ export const registryFileSchema = z.looseObject(
       .int({ error: expected("a whole number of milliseconds") })
       .nonnegative({ error: "expected zero (off) or a positive number of milliseconds" })
       .max(MAX_TIMEOUT_MS, { error: `expected at most ${MAX_TIMEOUT_MS} milliseconds` })
+      .optional(),
+    http: z
+      .looseObject(
+        { maxSessions: wholeNumber(1, 1_000_000, "sessions").optional() },
+        { error: expected("an object") },
+      )
       .optional(),
     mcpServers: z
       .record(serverNameSchema, serverEntrySchema, { error: expected("an object of named servers") })

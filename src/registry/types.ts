@@ -29,6 +29,11 @@ interface ServerSpecBase {
   readonly idleTimeoutMs: number;
   /** The largest single answer accepted from this server; unset means the gateway's default (64 MiB). */
   readonly maxResponseBytes?: number;
+  /**
+   * The roots (`file://` URIs) this server is told when it asks `roots/list`, whoever the client
+   * is; absent when the entry sets none (then only a lone stdio client's own roots are relayed).
+   */
+  readonly roots?: readonly string[];
 }
 
 export interface StdioServerSpec extends ServerSpecBase {
@@ -61,6 +66,13 @@ export interface GatewaySettings {
   readonly healthCheckMs: number;
   /** Gateway-wide Code Mode limits the file sets; the sandbox's defaults fill the rest. */
   readonly codeMode: CodeModeSettings;
+  /** The Streamable HTTP front (`serve --http`), when the file sets it; defaults otherwise. */
+  readonly http?: HttpSettings;
+}
+
+export interface HttpSettings {
+  /** Sessions kept at most; opening one more ends the one idle the longest. */
+  readonly maxSessions: number;
 }
 
 /** The `codeMode` object: every key optional, each checked against its range when parsed. */
@@ -100,4 +112,5 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 export const DEFAULT_HEALTH_CHECK_MS = 30_000;
 export const DEFAULT_FIRST_LIST_WAIT_MS = 5_000;
+export const DEFAULT_MAX_SESSIONS = 1_000;
 export const REGISTRY_VERSION = 1;

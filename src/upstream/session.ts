@@ -93,6 +93,8 @@ const LIST_CHANGED_DEBOUNCE_MS = 50;
  */
 export class UpstreamSession {
   private client: Client | undefined;
+  /** Stops forwarding the clients' roots changes to this session's server. */
+  private stopRootsWatch: (() => void) | undefined;
   private transport: Transport | undefined;
   private listing: UpstreamListing = EMPTY_LISTING;
   private connected = false;
@@ -171,7 +173,7 @@ export class UpstreamSession {
 
   private newClient(): Client {
     const relay = this.deps.relay;
-    const capabilities = relay?.clientCapabilities() ?? {};
+    const capabilities = relay?.clientCapabilities(this.spec.name) ?? {};
     const client = new Client(this.deps.clientInfo, { capabilities });
     client.onerror = (error) => this.log.debug(`protocol: ${error.message}`);
     if (relay) {
@@ -199,6 +201,13 @@ export class UpstreamSession {
       for (const method of ["notifications/message", "notifications/resources/updated"] as const) {
         client.setNotificationHandler(method, (notification) => {
           relay.notify(server, method, notification.params as Record<string, unknown> | undefined);
+        });
+      }
+      if (capabilities.roots?.listChanged && relay.onRootsChanged) {
+        this.stopRootsWatch?.();
+        this.stopRootsWatch = relay.onRootsChanged(server, () => {
+          if (this.client !== client) return;
+          void client.notification({ method: "notifications/roots/list_changed" }).catch(() => {});
         });
       }
     }
@@ -298,6 +307,8 @@ export class UpstreamSession {
       const reason = withStderrTail(exit ? `the server ${exit}` : "the connection closed", tail);
       this.client = undefined;
       this.clearDebounce();
+      this.stopRootsWatch?.();
+      this.stopRootsWatch = undefined;
       // Before connect() resolved, connect() itself reports the failure.
       this.endedEarly = reason;
       if (this.connected) {
@@ -517,6 +528,8 @@ export class UpstreamSession {
 
   private async drop(): Promise<void> {
     this.clearDebounce();
+    this.stopRootsWatch?.();
+    this.stopRootsWatch = undefined;
     const client = this.client;
     const transport = this.transport;
     this.client = undefined;

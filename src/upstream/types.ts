@@ -71,8 +71,8 @@ export interface CallOptions {
  * The gateway implements it; upstream knows nothing of downstream clients.
  */
 export interface UpstreamRelay {
-  /** The capabilities to declare upstream: those the gateway's real client declared. */
-  clientCapabilities(): ClientCapabilities;
+  /** The capabilities to declare to upstream `server`: what it can use through the gateway. */
+  clientCapabilities(server: string): ClientCapabilities;
   /** A request from upstream `server` to a client (sampling, elicitation, roots); raw result. */
   request(
     server: string,
@@ -82,6 +82,11 @@ export interface UpstreamRelay {
   ): Promise<Record<string, unknown>>;
   /** A notification from upstream `server` meant for clients (log messages, resources/updated). */
   notify(server: string, method: RelayedNotification, params: Record<string, unknown> | undefined): void;
+  /**
+   * Calls `changed` whenever `server` should be told `notifications/roots/list_changed`;
+   * returns the unsubscribe function. Asked only when roots with listChanged were declared.
+   */
+  onRootsChanged?(server: string, changed: () => void): () => void;
 }
 
 export type RelayedRequest = "sampling/createMessage" | "elicitation/create" | "roots/list";
