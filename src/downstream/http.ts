@@ -29,6 +29,12 @@ export interface HttpOptions {
   /** A session with no request and no open stream for this long is ended (clients that never DELETE). */
   readonly sessionIdleMs?: number;
   readonly log: Logger;
+  /**
+   * Asked about every authenticated /mcp request, given a reader of its headers (lower-case
+   * names): a message refuses the request with 508 Loop Detected and that message (the gateway's
+   * guard against being its own upstream).
+   */
+  readonly loopCheck?: (header: (name: string) => string | undefined) => string | undefined;
 }
 
 export interface HttpEndpoint {
@@ -198,6 +204,12 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         );
         return;
       }
+    }
+    const loop = options.loopCheck?.((name) => header(req, name));
+    if (loop !== undefined) {
+      req.resume();
+      jsonRpcError(res, 508, -32000, loop);
+      return;
     }
     let body: Buffer;
     try {

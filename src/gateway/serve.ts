@@ -1,12 +1,14 @@
 import { describeError, type Logger } from "../core/index.js";
 import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../downstream/index.js";
-import { emptyRegistry, loadRegistryWithText, type Registry } from "../registry/index.js";
+import { DEFAULT_SELF_PORT, emptyRegistry, loadRegistryWithText, type Registry } from "../registry/index.js";
 import { Gateway } from "./gateway.js";
 import { loadToken } from "./token.js";
 
 /** How long calls in progress may take to finish when the gateway is asked to stop. */
 export const SHUTDOWN_GRACE_MS = 3_000;
-export const DEFAULT_HTTP_PORT = 7_420;
+export const DEFAULT_HTTP_PORT = DEFAULT_SELF_PORT;
+/** How long closing may run past the grace period before the gateway stops without waiting. */
+const STOP_MARGIN_MS = 1_000;
 
 export interface HttpServeOptions {
   readonly host: string;
@@ -80,6 +82,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
         port: options.http.port,
         token: token?.value,
         ...(options.http.sessionIdleMs !== undefined ? { sessionIdleMs: options.http.sessionIdleMs } : {}),
+        loopCheck: (header) => gateway.loopCheck(header),
         log,
       });
       http = {
@@ -106,9 +109,23 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     void session?.closed.then(() => resolve());
   });
   const done = stopRequested.then(async () => {
-    await session?.close();
-    await endpoint?.close();
-    await gateway.close(SHUTDOWN_GRACE_MS);
+    const stopping = (async () => {
+      await session?.close();
+      await endpoint?.close();
+      await gateway.close(SHUTDOWN_GRACE_MS);
+    })();
+    // Stopping must end even when something will not close (a stuck upstream, a busy loop):
+    // past the grace period and a margin, the caller exits regardless.
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log.warn(`shutdown took longer than ${SHUTDOWN_GRACE_MS + STOP_MARGIN_MS} ms: stopping anyway`);
+        resolve();
+      }, SHUTDOWN_GRACE_MS + STOP_MARGIN_MS);
+      timer.unref();
+    });
+    await Promise.race([stopping, overdue]);
+    clearTimeout(timer);
   });
   return { http, servers: registry.servers.length, done };
 }
