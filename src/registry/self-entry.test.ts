@@ -7,7 +7,8 @@ describe("selfEntryReason", () => {
   it.each<[string, EntryShape, string | undefined]>([
     // stdio: voidmcp's own programs
     ["the bin", { command: "voidmcp", args: ["serve"] }, "its command runs voidmcp (voidmcp)"],
-    ["the bin without args", { command: "voidmcp" }, "its command runs voidmcp (voidmcp)"],
+    ["the bin, not serving", { command: "voidmcp", args: ["list"] }, undefined],
+    ["the bin without args", { command: "voidmcp" }, undefined],
     [
       "an absolute bin",
       { command: "/usr/local/bin/voidmcp", args: ["serve"] },
@@ -54,10 +55,18 @@ describe("selfEntryReason", () => {
       { command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem", "/x"] },
       undefined,
     ],
-    ["a package named like voidmcp", { command: "npx", args: ["-y", "voidmcp-plugin-x"] }, undefined],
-    ["node and another script", { command: "node", args: ["/home/me/voidmcp-tools/server.js"] }, undefined],
-    ["a program in a voidmcp folder", { command: "/home/me/voidmcp/bin/other" }, undefined],
-    ["node and another main.js", { command: "node", args: ["/x/src/cli/main.js"] }, undefined],
+    [
+      "a package named like voidmcp",
+      { command: "npx", args: ["-y", "voidmcp-plugin-x", "serve"] },
+      undefined,
+    ],
+    [
+      "node and another script",
+      { command: "node", args: ["/home/me/voidmcp-tools/server.js", "serve"] },
+      undefined,
+    ],
+    ["a program in a voidmcp folder", { command: "/home/me/voidmcp/bin/other", args: ["serve"] }, undefined],
+    ["node and another main.js", { command: "node", args: ["/x/src/cli/main.js", "serve"] }, undefined],
     // remote: loopback /mcp on voidmcp's ports, or with this registry's token
     [
       "the default port",

@@ -43,6 +43,8 @@ function isVoidmcpPackage(spec: string): boolean {
 }
 
 function stdioReason(command: string, args: readonly string[]): string | undefined {
+  // voidmcp is an MCP server only as `serve`; `voidmcp list` and the like are not (and do not loop).
+  if (!args.includes("serve")) return undefined;
   const program = baseName(command);
   if (PROGRAM.test(program)) return `its command runs voidmcp (${program})`;
   if (RUNTIMES.test(program)) {
@@ -91,7 +93,8 @@ function urlReason(raw: string, headers: unknown, facts: SelfFacts): string | un
 /**
  * Pure: why an entry is voidmcp itself, or undefined when it is not recognised as such. Catches
  * the obvious spellings only: a stdio command whose program is voidmcp (`voidmcp`, a path ending
- * in `/voidmcp`, `node …/voidmcp.mjs`, `node …/dist/src/cli/main.js`, `npx [-y] voidmcp`), and a
+ * in `/voidmcp`, `node …/voidmcp.mjs`, `node …/dist/src/cli/main.js`, `npx [-y] voidmcp`) run as
+ * `serve`, and a
  * loopback `/mcp` URL on a port where voidmcp serves or carrying this registry's token. Loops
  * built any other way are caught at run time (the X-Voidmcp-Chain header, VOIDMCP_CHAIN).
  */
