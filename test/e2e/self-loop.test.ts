@@ -8,7 +8,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bytesOf, type Sandbox, sandbox } from "./cli-support.js";
-import { closedPort } from "./harness.js";
+import { CLI, closedPort } from "./harness.js";
 import { connectHttp, type HttpGateway, rssKib, startHttpGateway } from "./http-support.js";
 
 const ITSELF = "this is voidmcp itself; registering it would make voidmcp its own upstream";
@@ -130,6 +130,17 @@ async function stopsWithin(gateway: HttpGateway, ms: number): Promise<number> {
 const LOOP = /is this voidmcp itself \(.*\): remove it from the registry/;
 
 describe("a loop built by hand", () => {
+  it("a voidmcp started over stdio by a voidmcp of the same registry starts no servers and says why", async () => {
+    // A shell wrapper hides voidmcp from the static check; VOIDMCP_CHAIN still gives it away.
+    const wrapped = { command: "/bin/sh", args: ["-c", `exec "${process.execPath}" "${CLI}" serve`] };
+    await box.write("servers.json", { mcpServers: { wrapped } });
+    const result = await box.run(["call", "wrapped", "list_servers"], { env: { VOIDMCP_LOG_LEVEL: "" } });
+    expect(result.code).toBe(0);
+    const inner = JSON.parse(result.stdout) as { loopError?: string; servers: unknown[] };
+    expect(inner.servers).toEqual([]);
+    expect(inner.loopError).toMatch(/^not starting any server: this voidmcp is in a loop: .*same registry/);
+  }, 30_000);
+
   it("a gateway whose registry lists its own URL and token marks it failed, stays small and stops on SIGTERM", async () => {
     const token = "self-loop-token-0123456789";
     const port = await closedPort();
