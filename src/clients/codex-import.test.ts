@@ -86,7 +86,11 @@ describe("parseCodexConfig", () => {
     ]);
     expect(config.skipped).toEqual([
       { name: "broken", reason: "has neither command nor url, so there is nothing to start or connect to" },
-      { name: "voidmcp", reason: "this is voidmcp itself; registering it would make voidmcp start itself" },
+      {
+        name: "voidmcp",
+        reason:
+          "this is voidmcp itself; registering it would make voidmcp its own upstream (its command runs voidmcp (voidmcp))",
+      },
     ]);
   });
 
@@ -119,5 +123,36 @@ describe("parseCodexConfig", () => {
     expect(error.code).toBe("registry_invalid");
     expect(error.message).toBe(message);
     expect(error.hint).toBe("expected Codex CLI's config.toml");
+  });
+});
+
+describe("parseCodexConfig: voidmcp's own HTTP endpoint", () => {
+  const text = `
+[mcp_servers.gateway]
+url = "http://127.0.0.1:7420/mcp"
+
+[mcp_servers.mine]
+url = "http://localhost:9000/mcp"
+bearer_token_env_var = "X"
+
+[mcp_servers.remote]
+url = "https://example.com/mcp"
+`;
+
+  it("skips a loopback /mcp on voidmcp's port, with the reason", () => {
+    const config = parseCodexConfig(text, "/c/config.toml");
+    expect(config.entries.map((e) => e.name)).toEqual(["mine", "remote"]);
+    expect(config.skipped).toEqual([
+      {
+        name: "gateway",
+        reason:
+          "this is voidmcp itself; registering it would make voidmcp its own upstream (its URL is voidmcp's own endpoint (port 7420))",
+      },
+    ]);
+  });
+
+  it("also skips the ports it is told voidmcp serves on", () => {
+    const config = parseCodexConfig(text, "/c/config.toml", { self: { ports: [7420, 9000] } });
+    expect(config.entries.map((e) => e.name)).toEqual(["remote"]);
   });
 });

@@ -597,11 +597,11 @@ describe("parseClientConfig: Windows configs and voidmcp's own entry", () => {
       { name: "just-cmd", origin: origin("just-cmd"), entry: { command: "cmd", args: ["/c"] } },
       { name: "not-serving", origin: origin("not-serving"), entry: { command: "voidmcp", args: ["list"] } },
     ]);
-    const itself = "this is voidmcp itself; registering it would make voidmcp start itself";
+    const itself = "this is voidmcp itself; registering it would make voidmcp its own upstream";
     expect(config.skipped).toEqual([
-      { name: "voidmcp", reason: itself },
-      { name: "gateway", reason: itself },
-      { name: "npm-gateway", reason: itself },
+      { name: "voidmcp", reason: `${itself} (it is voidmcp's own entry)` },
+      { name: "gateway", reason: `${itself} (its command runs voidmcp (voidmcp-linux-x64))` },
+      { name: "npm-gateway", reason: `${itself} (its command runs voidmcp (node voidmcp.mjs))` },
     ]);
   });
 

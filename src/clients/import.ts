@@ -12,7 +12,9 @@ import {
   entryProblems,
   type RawServerEntry,
   type RegistryDocument,
+  type SelfFacts,
   sanitiseServerName,
+  selfEntryReason,
 } from "../registry/index.js";
 
 /** Where an imported server is in the client's file: the key `key` of the object at `path`. */
@@ -61,6 +63,8 @@ export interface ImportOptions {
   readonly platform?: NodeJS.Platform;
   /** A file without any server list has no servers, instead of being an error. */
   readonly allowNoServers?: boolean;
+  /** How this machine's voidmcp is reached (its HTTP ports and token), to skip entries that are voidmcp. */
+  readonly self?: SelfFacts;
 }
 
 const CLIENTS = "Claude Desktop, Claude Code, Cursor, VS Code, Windsurf or Gemini CLI";
@@ -140,19 +144,25 @@ function convertEntry(
 }
 
 /** Why voidmcp's own entry in a client's config is skipped; also how `doctor` recognises it. */
-export const SELF_ENTRY_REASON = "this is voidmcp itself; registering it would make voidmcp start itself";
+export const SELF_ENTRY_REASON = "this is voidmcp itself; registering it would make voidmcp its own upstream";
 
 /**
- * Whether an entry is voidmcp's own gateway, as `voidmcp init` writes it (under the name
- * "voidmcp") or as a user might (`voidmcp serve`, `node …/voidmcp/… serve`, a voidmcp binary).
+ * Why an entry is voidmcp's own gateway, if it is: as `voidmcp init` writes it (under the name
+ * "voidmcp"), as a user might (`voidmcp serve`, `node …/voidmcp/… serve`, a voidmcp binary), or
+ * as a client reaches voidmcp over HTTP (a loopback `/mcp` on voidmcp's port or with its token).
  */
-function isGatewayEntry(name: string, entry: RawServerEntry): boolean {
+function gatewayEntryReason(
+  name: string,
+  entry: RawServerEntry,
+  self: SelfFacts | undefined,
+): string | undefined {
+  const recognised = selfEntryReason(entry, self);
+  if (recognised !== undefined) return recognised;
   const args = entry.args ?? [];
-  if (entry.command === undefined || !args.includes("serve")) return false;
-  if (name === "voidmcp") return true;
-  return [entry.command, args[0] ?? ""].some((part) =>
-    /(^|[\\/])voidmcp([-.][\w.-]*)?$|[\\/]voidmcp[\\/]/i.test(part),
-  );
+  if (entry.command === undefined || !args.includes("serve")) return undefined;
+  if (name === "voidmcp") return "it is voidmcp's own entry";
+  const inFolder = [entry.command, args[0] ?? ""].some((part) => /[\\/]voidmcp[\\/]/i.test(part));
+  return inFolder ? "its command runs voidmcp" : undefined;
 }
 
 const CMD = /^cmd(\.exe)?$/i;
@@ -261,11 +271,9 @@ export function collectEntries(sources: readonly ServerSource[], options: Collec
         skipped.push({ name: original, reason: `${converted.reason}${where}` });
         continue;
       }
-      if (isGatewayEntry(name, converted.entry)) {
-        skipped.push({
-          name: original,
-          reason: `${SELF_ENTRY_REASON}${where}`,
-        });
+      const self = gatewayEntryReason(name, converted.entry, options.self);
+      if (self !== undefined) {
+        skipped.push({ name: original, reason: `${SELF_ENTRY_REASON} (${self})${where}` });
         continue;
       }
       firstSeenIn.set(name, source.path);

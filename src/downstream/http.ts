@@ -35,6 +35,12 @@ export interface HttpOptions {
    */
   readonly maxSessions?: () => number;
   readonly log: Logger;
+  /**
+   * Asked about every authenticated /mcp request, given a reader of its headers (lower-case
+   * names): a message refuses the request with 508 Loop Detected and that message (the gateway's
+   * guard against being its own upstream).
+   */
+  readonly loopCheck?: (header: (name: string) => string | undefined) => string | undefined;
 }
 
 export interface HttpEndpoint {
@@ -229,6 +235,12 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         );
         return;
       }
+    }
+    const loop = options.loopCheck?.((name) => header(req, name));
+    if (loop !== undefined) {
+      req.resume();
+      jsonRpcError(res, 508, -32000, loop);
+      return;
     }
     let body: Buffer;
     try {

@@ -22,6 +22,7 @@ import type {
   ResourceTemplate,
   Tool,
 } from "../upstream/index.js";
+import { CHAIN_HEADER } from "../upstream/index.js";
 import {
   executionToolResult,
   runCode,
@@ -30,6 +31,7 @@ import {
   serverSummaries,
 } from "./code-mode.js";
 import { exposeDirect } from "./exposure.js";
+import { LoopGuard } from "./loop-guard.js";
 import { isMetaTool, metaTools } from "./meta-tools.js";
 import { ClientRelay } from "./relay.js";
 import { Reloader } from "./reloader.js";
@@ -56,6 +58,8 @@ export interface GatewayReport {
   readonly registryPath: string;
   readonly registryExists: boolean;
   readonly registryError: string | undefined;
+  /** Why no server was started: this gateway was started inside a loop of voidmcp gateways. */
+  readonly loopError: string | undefined;
   readonly servers: readonly ServerReport[];
   readonly collisions: Catalogue["collisions"];
 }
@@ -82,6 +86,10 @@ export class Gateway implements GatewayBackend {
   readonly reloader: Reloader;
   private startOnClient: "no" | "one" | "shared" = "no";
   private firstListDone = false;
+  private readonly log: Logger;
+  /** This gateway's place in a chain of voidmcp gateways (see loop-guard.ts). */
+  readonly loopGuard: LoopGuard;
+  private loopError: string | undefined;
 
   constructor(options: GatewayOptions) {
     this.info = { name: "voidmcp", version: options.version };
@@ -89,10 +97,14 @@ export class Gateway implements GatewayBackend {
     this.relay = new ClientRelay(
       (server) => this.reloader.registry.servers.find((s) => s.name === server)?.roots,
     );
+    this.log = options.log;
+    const env = options.env ?? process.env;
+    this.loopGuard = new LoopGuard(options.registry.path, env);
     this.upstreams = new Upstreams(
       {
         log: options.log,
-        env: options.env ?? process.env,
+        env,
+        chain: () => this.loopGuard.chain(),
         version: options.version,
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         heal: options.heal ?? false,
@@ -120,7 +132,12 @@ export class Gateway implements GatewayBackend {
 
   /** Starts every registered server in the background, and prepares a Code Mode sandbox. */
   start(): void {
-    if (this.upstreams.isStarted) return;
+    if (this.upstreams.isStarted || this.loopError !== undefined) return;
+    this.loopError = this.loopGuard.startRefusal();
+    if (this.loopError !== undefined) {
+      this.log.error(this.loopError);
+      return;
+    }
     this.upstreams.start();
     prewarm(this.limits.memoryMb);
   }
@@ -161,6 +178,11 @@ export class Gateway implements GatewayBackend {
   async close(graceMs = 0): Promise<void> {
     this.reloader.close();
     await Promise.all([this.upstreams.close(graceMs), closeCodeMode()]);
+  }
+
+  /** For the HTTP front: why a request must be refused as a loop (508), or undefined. */
+  loopCheck(header: (name: string) => string | undefined): string | undefined {
+    return this.loopGuard.checkRequest(header(CHAIN_HEADER.toLowerCase()));
   }
 
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void {
@@ -251,6 +273,7 @@ export class Gateway implements GatewayBackend {
       registryPath: registry.path,
       registryExists: registry.exists,
       registryError: this.reloader.error,
+      loopError: this.loopError,
       servers: this.upstreams.report(),
       collisions: this.catalogue.collisions,
     };

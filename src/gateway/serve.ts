@@ -2,6 +2,7 @@ import { describeError, type Logger } from "../core/index.js";
 import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../downstream/index.js";
 import {
   DEFAULT_MAX_SESSIONS,
+  DEFAULT_SELF_PORT,
   emptyRegistry,
   loadRegistryWithText,
   type Registry,
@@ -18,7 +19,7 @@ export const SHUTDOWN_GRACE_MS = 3_000;
  * upstream process group).
  */
 export const SHUTDOWN_MARGIN_MS = 1_000;
-export const DEFAULT_HTTP_PORT = 7_420;
+export const DEFAULT_HTTP_PORT = DEFAULT_SELF_PORT;
 
 export interface HttpServeOptions {
   readonly host: string;
@@ -94,6 +95,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
         ...(options.http.sessionIdleMs !== undefined ? { sessionIdleMs: options.http.sessionIdleMs } : {}),
         // Read per new session, so an edit of http.maxSessions applies without a restart.
         maxSessions: () => gateway.reloader.registry.settings.http?.maxSessions ?? DEFAULT_MAX_SESSIONS,
+        loopCheck: (header) => gateway.loopCheck(header),
         log,
       });
       http = {

@@ -22,6 +22,8 @@ export interface UpstreamsOptions {
   /** Restart servers that stop, ping ready ones, stop idle lazy ones (serve); off for one-shot commands. */
   readonly heal: boolean;
   readonly relay: UpstreamRelay;
+  /** The chain of voidmcp gateways to tell upstreams (see upstream/chain.ts). */
+  readonly chain?: () => string;
 }
 
 export interface ServerReport extends UpstreamStatus {
@@ -54,6 +56,7 @@ export class Upstreams {
       connectTimeoutMs: options.connectTimeoutMs,
       supervision: this.supervision(settings),
       relay: options.relay,
+      ...(options.chain ? { chain: options.chain } : {}),
     });
     // One server changed (state or listing): only its part of the catalogue is recomputed.
     this.pool.onChange((server) => this.announce(this.live.update(this.sources(), server)));

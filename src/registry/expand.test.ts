@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about ${VAR} references in plain strings.
 import { describe, expect, it } from "vitest";
-import { expandServer } from "./expand.js";
+import { expandServer, expandTracked } from "./expand.js";
 import { voidErrorOf } from "./test-helpers.js";
 import type { RemoteServerSpec, StdioServerSpec } from "./types.js";
 
@@ -154,5 +154,29 @@ describe("expandServer: errors", () => {
   it("never puts expanded values in the message", () => {
     const error = voidErrorOf(() => expandServer(remote({ url: "ftp://${TOKEN}@h" }), ENV));
     expect(error.message).not.toContain("sk-123");
+  });
+});
+
+describe("expandTracked: what went in", () => {
+  it("lists each variable value put in, and no defaults from the file", () => {
+    const spec = stdio({
+      command: "${HOME}/bin",
+      args: ["${TOKEN}", "${UNSET:-fallback}", "${EMPTY:-x}", "${PORT:-9}"],
+      env: { K: "${TOKEN}" },
+    });
+    expect(expandTracked(spec, ENV).substitutions).toEqual([
+      { name: "HOME", value: "/home/me" },
+      { name: "TOKEN", value: "sk-123" },
+      { name: "PORT", value: "8080" },
+      { name: "TOKEN", value: "sk-123" },
+    ]);
+  });
+
+  it("lists url and header values of a remote server", () => {
+    const spec = remote({ url: "http://h/mcp?k=${TOKEN}", headers: { A: "Bearer ${A_1}" } });
+    expect(expandTracked(spec, ENV).substitutions).toEqual([
+      { name: "TOKEN", value: "sk-123" },
+      { name: "A_1", value: "a1" },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { VoidError } from "../core/index.js";
 import { isHttpUrl } from "./http-url.js";
+import type { Substitution } from "./redact.js";
 import type { RemoteServerSpec, ServerSpec, StdioServerSpec } from "./types.js";
 
 /** `${NAME}` or `${NAME:-default}`; the default runs to the first `}` and is not expanded itself. */
@@ -18,27 +19,34 @@ interface Missing {
  * else (`$NAME`, `$$`, `${input:x}`, an unclosed `${`) is left as written. Results are not
  * scanned again, so a value that contains `${...}` stays literal.
  */
-function expandString(value: string, env: Environment, field: string, missing: Missing[]): string {
+function expandString(value: string, env: Environment, field: string, found: Found): string {
   return value.replace(REFERENCE, (whole, name: string, fallback: string | undefined) => {
-    const found = env[name];
-    if (fallback !== undefined) return found === undefined || found === "" ? fallback : found;
-    if (found === undefined) {
-      missing.push({ field, variable: name });
+    const set = env[name];
+    if (fallback !== undefined && (set === undefined || set === "")) return fallback;
+    if (set === undefined) {
+      found.missing.push({ field, variable: name });
       return whole;
     }
-    return found;
+    found.used.push({ name, value: set });
+    return set;
   });
+}
+
+/** What expansion met on the way: references it could not resolve, and the values it put in. */
+interface Found {
+  readonly missing: Missing[];
+  readonly used: Substitution[];
 }
 
 function expandRecord(
   record: Readonly<Record<string, string>>,
   env: Environment,
   field: string,
-  missing: Missing[],
+  found: Found,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) {
-    out[key] = expandString(value, env, `${field}.${key}`, missing);
+    out[key] = expandString(value, env, `${field}.${key}`, found);
   }
   return out;
 }
@@ -56,14 +64,30 @@ export function expandServer(spec: StdioServerSpec, env: Environment): StdioServ
 export function expandServer(spec: RemoteServerSpec, env: Environment): RemoteServerSpec;
 export function expandServer(spec: ServerSpec, env: Environment): ServerSpec;
 export function expandServer(spec: ServerSpec, env: Environment): ServerSpec {
-  const missing: Missing[] = [];
+  return expandTracked(spec, env).spec;
+}
+
+/** An expanded server, with the environment values that went into it. */
+export interface Expansion<S extends ServerSpec = ServerSpec> {
+  readonly spec: S;
+  /**
+   * Every `${NAME}` replaced by a variable's value (defaults written in the file are not listed:
+   * they are in the file already). Text built from `spec` must go through redactValues with
+   * these before it leaves the process.
+   */
+  readonly substitutions: readonly Substitution[];
+}
+
+/** expandServer, also saying which values it put in (for redacting them from messages). */
+export function expandTracked(spec: ServerSpec, env: Environment): Expansion {
+  const found: Found = { missing: [], used: [] };
   if (spec.transport === "stdio") {
-    const expanded = expandStdio(spec, env, missing);
-    throwIfMissing(spec.name, missing);
-    return expanded;
+    const expanded = expandStdio(spec, env, found);
+    throwIfMissing(spec.name, found.missing);
+    return { spec: expanded, substitutions: found.used };
   }
-  const expanded = expandRemote(spec, env, missing);
-  throwIfMissing(spec.name, missing);
+  const expanded = expandRemote(spec, env, found);
+  throwIfMissing(spec.name, found.missing);
   if (!isHttpUrl(expanded.url)) {
     throw new VoidError(
       "registry_invalid",
@@ -71,7 +95,7 @@ export function expandServer(spec: ServerSpec, env: Environment): ServerSpec {
       { hint: "check the url and the variables it uses" },
     );
   }
-  return expanded;
+  return { spec: expanded, substitutions: found.used };
 }
 
 function throwIfMissing(server: string, missing: readonly Missing[]): void {
@@ -87,20 +111,20 @@ function throwIfMissing(server: string, missing: readonly Missing[]): void {
   );
 }
 
-function expandStdio(spec: StdioServerSpec, env: Environment, missing: Missing[]): StdioServerSpec {
+function expandStdio(spec: StdioServerSpec, env: Environment, found: Found): StdioServerSpec {
   return {
     ...spec,
-    command: expandString(spec.command, env, "command", missing),
-    args: spec.args.map((arg, i) => expandString(arg, env, `args[${i}]`, missing)),
-    env: expandRecord(spec.env, env, "env", missing),
-    cwd: spec.cwd === undefined ? undefined : expandString(spec.cwd, env, "cwd", missing),
+    command: expandString(spec.command, env, "command", found),
+    args: spec.args.map((arg, i) => expandString(arg, env, `args[${i}]`, found)),
+    env: expandRecord(spec.env, env, "env", found),
+    cwd: spec.cwd === undefined ? undefined : expandString(spec.cwd, env, "cwd", found),
   };
 }
 
-function expandRemote(spec: RemoteServerSpec, env: Environment, missing: Missing[]): RemoteServerSpec {
+function expandRemote(spec: RemoteServerSpec, env: Environment, found: Found): RemoteServerSpec {
   return {
     ...spec,
-    url: expandString(spec.url, env, "url", missing),
-    headers: expandRecord(spec.headers, env, "headers", missing),
+    url: expandString(spec.url, env, "url", found),
+    headers: expandRecord(spec.headers, env, "headers", found),
   };
 }

@@ -6,11 +6,12 @@
 
 export { diffServers, type ServerDiff } from "./diff.js";
 export { type EditResult, editRegistryFile, loadRegistryDocument } from "./edit.js";
-export { type Environment, expandServer } from "./expand.js";
+export { type Environment, type Expansion, expandServer, expandTracked } from "./expand.js";
 export { registryIoError } from "./io-error.js";
 export { emptyRegistry, loadRegistry, loadRegistryWithText } from "./load.js";
 export { MIGRATIONS, type Migration, migrateRegistryDocument } from "./migrate.js";
 export { parseRegistryText } from "./parse.js";
+export { MIN_REDACTED_LENGTH, redactorOf, redactValues, type Substitution } from "./redact.js";
 export { type RegistryPathOptions, resolveRegistryPath } from "./resolve-path.js";
 export {
   MAX_TIMEOUT_MS,
@@ -18,6 +19,13 @@ export {
   type RawTransportType,
   type RegistryDocument,
 } from "./schema.js";
+export {
+  DEFAULT_SELF_FACTS,
+  DEFAULT_SELF_PORT,
+  type EntryShape,
+  type SelfFacts,
+  selfEntryReason,
+} from "./self-entry.js";
 export { addServerEntry, entryProblems, removeServerEntry } from "./server-entries.js";
 export { sanitiseServerName } from "./server-name.js";
 export {

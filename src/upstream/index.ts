@@ -26,6 +26,19 @@ export {
   type ToolEntry,
   toolAllowed,
 } from "./catalogue.js";
+export {
+  CHAIN_ENV,
+  CHAIN_HEADER,
+  type ChainMember,
+  formatChain,
+  formatMember,
+  LOOP_STATUS,
+  MAX_CHAIN_DEPTH,
+  parseChain,
+  requestLoop,
+  selfServerMessage,
+  startLoop,
+} from "./chain.js";
 export { type PoolDeps, UpstreamPool } from "./pool.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit.js";
 export { nextRestartDelay } from "./restart-policy.js";

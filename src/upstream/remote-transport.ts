@@ -6,15 +6,34 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
+import { CHAIN_HEADER, LOOP_STATUS } from "./chain.js";
 import { cappedFetch } from "./http-response-cap.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit.js";
 
-/** A fetch that adds the registry's headers to every request (POST, GET stream, DELETE, SSE). */
-export function fetchWithHeaders(headers: Readonly<Record<string, string>>): FetchLike {
-  return (url, init) => {
+/** What a remote connection tells the gateway about loops, and is told by it. */
+export interface LoopHooks {
+  /** The chain of voidmcp gateways to send (X-Voidmcp-Chain), read at every request. */
+  readonly chain?: () => string;
+  /** The upstream answered 508 Loop Detected: it is this gateway, or leads back to it. */
+  readonly onLoop?: () => void;
+}
+
+/**
+ * A fetch that adds the registry's headers and the gateway chain to every request (POST, GET
+ * stream, DELETE, SSE), and reports an answer of 508 Loop Detected, whichever request got it.
+ */
+export function fetchWithHeaders(
+  headers: Readonly<Record<string, string>>,
+  hooks: LoopHooks = {},
+): FetchLike {
+  return async (url, init) => {
     const merged = new Headers(init?.headers);
     for (const [key, value] of Object.entries(headers)) merged.set(key, value);
-    return fetch(url, { ...init, headers: merged });
+    const chain = hooks.chain?.();
+    if (chain) merged.set(CHAIN_HEADER, chain);
+    const response = await fetch(url, { ...init, headers: merged });
+    if (response.status === LOOP_STATUS) hooks.onLoop?.();
+    return response;
   };
 }
 
@@ -23,14 +42,19 @@ export function streamableHttpTransport(
   url: URL,
   headers: Readonly<Record<string, string>>,
   maxResponseBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
+  hooks: LoopHooks = {},
 ): Transport {
   return new StreamableHTTPClientTransport(url, {
-    fetch: cappedFetch(fetchWithHeaders(headers), maxResponseBytes),
+    fetch: cappedFetch(fetchWithHeaders(headers, hooks), maxResponseBytes),
   });
 }
 
-export function sseTransport(url: URL, headers: Readonly<Record<string, string>>): Transport {
-  return new SSEClientTransport(url, { fetch: fetchWithHeaders(headers) });
+export function sseTransport(
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  hooks: LoopHooks = {},
+): Transport {
+  return new SSEClientTransport(url, { fetch: fetchWithHeaders(headers, hooks) });
 }
 
 /**

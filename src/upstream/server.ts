@@ -132,10 +132,10 @@ export class UpstreamServer {
     if (this.current === "disabled" || this.current === "closed") return this.settled;
     this.clearTimers();
     const session: UpstreamSession = new UpstreamSession(this.spec, this.deps, {
-      closed: (reason) => {
+      closed: (reason, permanent) => {
         if (session !== this.session || this.current !== "ready") return;
         this.session = undefined;
-        this.sessionEnded(reason, false);
+        this.sessionEnded(reason, permanent);
       },
       listChanged: (listing) => {
         if (session !== this.session || this.current !== "ready") return;

@@ -16,11 +16,15 @@ import {
 } from "@modelcontextprotocol/client";
 import { describeError, type Logger, rpcErrorOf, VoidError } from "../core/index.js";
 import {
-  expandServer,
+  expandTracked,
   type RemoteServerSpec,
+  redactorOf,
   type ServerSpec,
   type StdioServerSpec,
+  selfEntryReason,
 } from "../registry/index.js";
+import { CHAIN_ENV, LOOP_STATUS, selfServerMessage } from "./chain.js";
+import { redactingLogger } from "./redacting-logger.js";
 import {
   describeHttpFailure,
   httpStatusOf,
@@ -43,8 +47,11 @@ import {
  * resolved, and never after close() was called.
  */
 export interface SessionEvents {
-  /** The session ended by itself (the process exited, the connection dropped); why, for a person. */
-  readonly closed: (reason: string) => void;
+  /**
+   * The session ended by itself (the process exited, the connection dropped); why, for a person.
+   * `permanent` when restarting cannot help (the upstream turned out to be voidmcp itself).
+   */
+  readonly closed: (reason: string, permanent: boolean) => void;
   /** A list was re-read after the upstream's list_changed: the whole listing as it is now. */
   readonly listChanged: (listing: UpstreamListing) => void;
 }
@@ -62,9 +69,9 @@ const REQUEST_CAPABILITY: Record<RelayedRequest, keyof ClientCapabilities> = {
  */
 export function isPermanentFailure(error: unknown): boolean {
   if (!(error instanceof VoidError)) return false;
-  if (error.code === "registry_invalid") return true;
+  if (error.code === "registry_invalid" || error.details.loop === true) return true;
   const status = error.details.httpStatus;
-  if (status === 401 || status === 403) return true;
+  if (status === 401 || status === 403 || status === LOOP_STATUS) return true;
   return /command not found|permission denied/.test(error.message);
 }
 
@@ -80,6 +87,9 @@ function withStderrTail(reason: string, tail: string): string {
 }
 
 type ListKind = "tools" | "resources" | "prompts";
+
+/** Why an upstream that answered 508 Loop Detected is this gateway. */
+const LOOP_ANSWER = "it answered 508 Loop Detected: its requests come back to this gateway";
 
 /** Quiet time after an upstream's list_changed before its list is read again. */
 const LIST_CHANGED_DEBOUNCE_MS = 50;
@@ -106,6 +116,13 @@ export class UpstreamSession {
   private endedEarly: string | undefined;
   /** Milliseconds from connect() to the first listing. */
   private readyAfterMs: number | undefined;
+  /**
+   * Replaces the environment values that expansion put into this session's spec by their
+   * `${NAME}` templates: every message and log line about this session goes through it.
+   */
+  private redact: (text: string) => string = (text) => text;
+  /** The upstream answered 508 Loop Detected to some request. */
+  private loopSeen = false;
 
   readonly spec: ServerSpec;
   private readonly deps: ConnectionDeps;
@@ -115,7 +132,7 @@ export class UpstreamSession {
     this.spec = spec;
     this.deps = deps;
     this.events = events;
-    this.log = deps.log.child(spec.name);
+    this.log = redactingLogger(deps.log.child(spec.name), (text) => this.redact(text));
   }
 
   /** The stdio child's pid, while it runs. */
@@ -140,7 +157,11 @@ export class UpstreamSession {
   async connect(): Promise<UpstreamListing> {
     const startedAt = performance.now();
     try {
-      const spec = expandServer(this.spec, this.deps.env);
+      const expansion = expandTracked(this.spec, this.deps.env);
+      this.redact = redactorOf(expansion.substitutions);
+      const spec = expansion.spec;
+      const self = spec.transport === "stdio" ? selfEntryReason(spec) : undefined;
+      if (self !== undefined) throw this.loopError(self);
       const { client, transport } =
         spec.transport === "stdio" ? await this.connectStdio(spec) : await this.connectRemote(spec);
       this.client = client;
@@ -149,6 +170,7 @@ export class UpstreamSession {
       this.watch(client, transport);
       this.listing = await this.readListing(client);
       if (this.closing) throw this.closedError();
+      if (this.loopSeen) throw this.loopError(LOOP_ANSWER);
       if (this.client !== client) {
         throw new VoidError("upstream_unavailable", this.endedEarly ?? "the connection closed");
       }
@@ -157,14 +179,54 @@ export class UpstreamSession {
       this.log.info(`ready in ${this.readyAfterMs} ms (${this.listing.tools.length} tools)`);
     } catch (error) {
       await this.drop();
-      throw error instanceof VoidError
-        ? error
-        : new VoidError("upstream_unavailable", describeError(error), { cause: error });
+      const loop = this.loopSeen && !(error instanceof VoidError && error.details.loop === true);
+      throw this.scrub(loop ? this.loopError(LOOP_ANSWER) : error);
     }
     const pending = [...this.pendingRefresh];
     this.pendingRefresh.clear();
     for (const kind of pending) void this.refresh(kind);
     return this.listing;
+  }
+
+  /** The upstream is this gateway, or leads back to it: a failure no restart can fix. */
+  private loopError(why: string): VoidError {
+    return new VoidError("upstream_unavailable", selfServerMessage(this.spec.name, why), {
+      details: { loop: true },
+    });
+  }
+
+  /**
+   * The one place a failure of this session is put into words for a person: `error` as a
+   * VoidError whose message and hint name no expanded value (see redactValues). Details are kept.
+   */
+  private scrub(error: unknown): VoidError {
+    const failure =
+      error instanceof VoidError
+        ? error
+        : new VoidError("upstream_unavailable", describeError(error), { cause: error });
+    const message = this.redact(failure.message);
+    const hint = failure.hint === undefined ? undefined : this.redact(failure.hint);
+    if (message === failure.message && hint === failure.hint) return failure;
+    return new VoidError(failure.code, message, {
+      ...(hint === undefined ? {} : { hint }),
+      cause: failure.cause,
+      details: failure.details,
+    });
+  }
+
+  /**
+   * The upstream answered 508 Loop Detected. While connecting, connect() reports it; afterwards
+   * the session ends at once and for good (a retry would only loop again).
+   */
+  private loopDetected(): void {
+    if (this.loopSeen) return;
+    this.loopSeen = true;
+    if (!this.connected || this.closing) return;
+    const reason = selfServerMessage(this.spec.name, LOOP_ANSWER);
+    this.log.error(reason);
+    this.connected = false;
+    void this.drop();
+    this.events.closed(reason, true);
   }
 
   private closedError(): VoidError {
@@ -235,7 +297,7 @@ export class UpstreamSession {
     const transport = new StdioTransport({
       command: spec.command,
       args: spec.args,
-      env: { ...this.deps.env, ...spec.env },
+      env: { ...this.deps.env, ...spec.env, ...(this.deps.chain ? { [CHAIN_ENV]: this.deps.chain() } : {}) },
       cwd: spec.cwd,
       log: this.log,
       maxMessageBytes: maxResponseBytesOf(this.spec, this.deps.maxResponseBytes),
@@ -272,14 +334,21 @@ export class UpstreamSession {
       throw new VoidError("registry_invalid", `"${spec.url}" is not a valid URL`);
     }
     const maxResponseBytes = maxResponseBytesOf(this.spec, this.deps.maxResponseBytes);
-    if (spec.transport === "sse") return this.connectWith(sseTransport(url, spec.headers), spec.url);
+    const hooks = {
+      ...(this.deps.chain ? { chain: this.deps.chain } : {}),
+      onLoop: () => this.loopDetected(),
+    };
+    if (spec.transport === "sse") return this.connectWith(sseTransport(url, spec.headers, hooks), spec.url);
     try {
-      return await this.connectWith(streamableHttpTransport(url, spec.headers, maxResponseBytes), spec.url);
+      return await this.connectWith(
+        streamableHttpTransport(url, spec.headers, maxResponseBytes, hooks),
+        spec.url,
+      );
     } catch (error) {
       const status = error instanceof VoidError ? error.details.httpStatus : undefined;
       if (typeof status !== "number" || !shouldFallBackToSse(status)) throw error;
       this.log.info(`Streamable HTTP answered ${status}; trying legacy SSE`);
-      return this.connectWith(sseTransport(url, spec.headers), spec.url);
+      return this.connectWith(sseTransport(url, spec.headers, hooks), spec.url);
     }
   }
 
@@ -291,6 +360,7 @@ export class UpstreamSession {
     try {
       await this.handshake(client, transport);
     } catch (error) {
+      if (this.loopSeen || httpStatusOf(error) === LOOP_STATUS) throw this.loopError(LOOP_ANSWER);
       throw new VoidError("upstream_unavailable", describeHttpFailure(url, error), {
         cause: error,
         details: { httpStatus: httpStatusOf(error) },
@@ -313,7 +383,7 @@ export class UpstreamSession {
       this.endedEarly = reason;
       if (this.connected) {
         this.log.warn(reason);
-        this.events.closed(reason);
+        this.events.closed(this.redact(reason), false);
       }
     };
     // A server may announce changes in floods; re-read each kind once per quiet period.
@@ -488,36 +558,42 @@ export class UpstreamSession {
     try {
       return await run();
     } catch (error) {
-      const server = this.spec.name;
-      if (error instanceof ProtocolError) {
-        throw new VoidError("upstream_error", error.message, {
-          cause: error,
-          details: { rpcCode: error.code, rpcData: error.data, server },
-        });
-      }
-      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-        const ms = options.timeoutMs ?? this.spec.timeoutMs;
-        throw new VoidError("timeout", `${what} on server "${server}" did not answer within ${ms} ms`, {
-          cause: error,
-          hint: `raise "timeoutMs" for "${server}" in the registry if it needs longer`,
-        });
-      }
-      if (options.signal?.aborted) {
-        throw new VoidError("upstream_error", `${what} on server "${server}" was cancelled`, {
-          cause: error,
-        });
-      }
-      if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
-        throw new VoidError(
-          "upstream_unavailable",
-          `server "${server}" closed the connection during ${what}`,
-          { cause: error },
-        );
-      }
-      throw new VoidError("upstream_error", `${what} on server "${server}" failed: ${describeError(error)}`, {
+      throw this.scrub(this.describeFailure(what, options, error));
+    }
+  }
+
+  /** A failed request as a VoidError that names the server (not yet redacted: see scrub). */
+  private describeFailure(what: string, options: CallOptions, error: unknown): VoidError {
+    const server = this.spec.name;
+    if (this.loopSeen) return this.loopError(LOOP_ANSWER);
+    if (error instanceof ProtocolError) {
+      return new VoidError("upstream_error", error.message, {
+        cause: error,
+        details: { rpcCode: error.code, rpcData: error.data, server },
+      });
+    }
+    if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+      const ms = options.timeoutMs ?? this.spec.timeoutMs;
+      return new VoidError("timeout", `${what} on server "${server}" did not answer within ${ms} ms`, {
+        cause: error,
+        hint: `raise "timeoutMs" for "${server}" in the registry if it needs longer`,
+      });
+    }
+    if (options.signal?.aborted) {
+      return new VoidError("upstream_error", `${what} on server "${server}" was cancelled`, {
         cause: error,
       });
     }
+    if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
+      return new VoidError(
+        "upstream_unavailable",
+        `server "${server}" closed the connection during ${what}`,
+        { cause: error },
+      );
+    }
+    return new VoidError("upstream_error", `${what} on server "${server}" failed: ${describeError(error)}`, {
+      cause: error,
+    });
   }
 
   /** Ends the session and stops the server's processes. No event follows. Idempotent. */

@@ -104,6 +104,11 @@ export interface ConnectionDeps {
    * servers whose registry entry does not set `maxResponseBytes`. Default 64 MiB.
    */
   readonly maxResponseBytes?: number;
+  /**
+   * The chain of voidmcp gateways this one is part of (see chain.ts), read at every connect and
+   * request: sent as X-Voidmcp-Chain to HTTP upstreams and as VOIDMCP_CHAIN to stdio ones.
+   */
+  readonly chain?: () => string;
 }
 
 export interface SupervisorOptions {

@@ -1,10 +1,16 @@
 import { resolve } from "node:path";
 import { VoidError } from "../../core/index.js";
-import { addServerEntry, editRegistryFile, type RawServerEntry } from "../../registry/index.js";
+import {
+  addServerEntry,
+  editRegistryFile,
+  type RawServerEntry,
+  selfEntryReason,
+} from "../../registry/index.js";
 import { parsePairs } from "../args.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { printJson } from "../io.js";
 import { registryPathFrom } from "../shared.js";
+import { selfFacts } from "./self-facts.js";
 
 const list = (value: unknown): readonly string[] => (Array.isArray(value) ? value : []);
 
@@ -15,7 +21,8 @@ export const addCommand: Command = {
   details: `Adds a server to the registry file. Give a URL for a remote Streamable HTTP (or SSE) server,
 or a command and its arguments for a local stdio server. Options may come before or after the
 positionals; after the command, options voidmcp does not know are passed to the server, and
-everything after "--" is passed untouched.
+everything after "--" is passed untouched. voidmcp itself (a voidmcp command, or its own HTTP
+endpoint) is refused: it would be its own upstream.
 
 Examples:
   voidmcp add files npx -y @modelcontextprotocol/server-filesystem ~/src
@@ -96,6 +103,16 @@ Examples:
     if (args.options.disabled === true) entry.enabled = false;
 
     const path = registryPathFrom(args, io);
+    const self = selfEntryReason(entry, await selfFacts(path, io.env));
+    if (self !== undefined) {
+      throw new VoidError(
+        "usage",
+        `"${name}" is voidmcp itself (${self}); registering it would make voidmcp its own upstream`,
+        {
+          hint: "register the servers voidmcp should offer; to connect an MCP client to voidmcp, use `voidmcp init <client>`",
+        },
+      );
+    }
     const { created } = await editRegistryFile(path, (doc) => addServerEntry(doc, name, entry));
     if (args.options.json === true) {
       printJson(io, { added: name, entry, registry: path, created });

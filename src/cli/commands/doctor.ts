@@ -87,6 +87,15 @@ Each problem comes with the step that usually fixes it. Exits with 1 when someth
       const gateway = await startGateway(registry, io, waitMs);
       try {
         const report = gateway.report();
+        if (report.loopError !== undefined) {
+          checks.push({
+            area: "registry",
+            subject: "loop",
+            status: "fail",
+            message: report.loopError,
+            fix: "remove the registry entry that starts voidmcp (or reaches it over HTTP)",
+          });
+        }
         for (const spec of registry.servers) {
           checks.push(
             diagnoseServer(

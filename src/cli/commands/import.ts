@@ -14,6 +14,7 @@ import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../comman
 import { printJson } from "../io.js";
 import { registryPathFrom } from "../shared.js";
 import { clientConfigFile, FILE_OPTION } from "./client-args.js";
+import { selfFacts } from "./self-facts.js";
 
 export const importCommand: Command = {
   name: "import",
@@ -24,7 +25,8 @@ read its user-level file (see voidmcp init --help for where each one is; --file 
 give a file: an "mcpServers" object as in Claude Desktop, Claude Code and Cursor, a "servers"
 object as in VS Code's mcp.json (comments allowed), or Codex CLI's config.toml ([mcp_servers.*]).
 A server whose name is already registered with a different definition is a conflict and is left
-alone unless --overwrite is given. voidmcp's own entry is never imported. A name that is also a
+alone unless --overwrite is given. voidmcp's own entry is never imported, nor is an entry that
+reaches voidmcp itself (a voidmcp command, or its HTTP endpoint on 127.0.0.1). A name that is also a
 client's is read as the client: write ./cursor for a file named so.
 
 Examples:
@@ -64,8 +66,8 @@ Examples:
       );
     }
     const format: ClientName = client ?? (source.toLowerCase().endsWith(".toml") ? "codex" : "cursor");
-    const parsed = readClientServers(format, text, source);
     const path = registryPathFrom(args, io);
+    const parsed = readClientServers(format, text, source, { self: await selfFacts(path, io.env) });
     const overwrite = args.options.overwrite === true;
     const dryRun = args.options["dry-run"] === true;
     let report: MergeResult = { added: [], replaced: [], identical: [], conflicts: [] };

@@ -21,6 +21,7 @@ import { type Io, printJson } from "../io.js";
 import { selfLaunch } from "../self-command.js";
 import { registryPathFrom } from "../shared.js";
 import { clientConfigFile, clientFrom, FILE_OPTION, homeOf } from "./client-args.js";
+import { selfFacts } from "./self-facts.js";
 
 function snippet(client: ClientName, entry: ReturnType<typeof gatewayEntry>): string {
   const info = CLIENTS[client];
@@ -113,7 +114,10 @@ Examples:
     // Everything is checked before anything is written: the client's file, then the registry.
     let moved: Moved | undefined;
     if (replace) {
-      const { entries, skipped } = readClientServers(client, file.text ?? "", path, { allowNoServers: true });
+      const { entries, skipped } = readClientServers(client, file.text ?? "", path, {
+        allowNoServers: true,
+        self: await selfFacts(registry, io.env),
+      });
       const doc = await loadRegistryDocument(registry);
       const merge = mergeEntries(doc, entries, { overwrite: args.options.overwrite === true });
       if (merge.conflicts.length > 0) {

@@ -43,6 +43,9 @@ and shows whether each one works. Exits with 1 when any enabled server failed.`,
     const gateway = await startGateway(registry, io, waitMsFrom(args));
     try {
       const report = gateway.report();
+      if (report.loopError !== undefined && args.options.json !== true) {
+        throw new VoidError("upstream_unavailable", report.loopError);
+      }
       if (args.options.json === true) {
         printJson(io, report);
       } else if (report.servers.length === 0) {
@@ -64,7 +67,10 @@ and shows whether each one works. Exits with 1 when any enabled server failed.`,
           );
         }
       }
-      return report.servers.some((s) => s.state === "failed" || s.state === "starting") ? 1 : 0;
+      return report.loopError !== undefined ||
+        report.servers.some((s) => s.state === "failed" || s.state === "starting")
+        ? 1
+        : 0;
     } finally {
       await gateway.close();
     }
