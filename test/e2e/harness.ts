@@ -7,7 +7,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { type AddressInfo, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -151,14 +151,24 @@ export function startHttpFixture(...args: string[]): Promise<HttpFixture> {
 }
 
 /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
+export async function closedPort(): Promise<number> {
+  // Below the range the system hands out for port 0, so no server of a test running meanwhile
+  // can take it between this check and its use (a freed ephemeral port could be). Not one of
+  // the ports fetch refuses to reach (1, 9, …), which would fail for another reason.
+  for (const port of [1023, 1022, 999, 998]) {
+    if (await refused(port)) return port;
+  }
+  throw new Error("no closed port below 1024 on 127.0.0.1");
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
     });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
   });
 }
 
