@@ -181,23 +181,31 @@ export async function benchPeers(quick: boolean): Promise<string> {
           r.name.startsWith("direct"),
       )?.samplesMs ?? [],
     );
+  // The fastest peer's absolute median (every peer serves HTTP): what a voidmcp row must beat.
+  const peerMedians = rows
+    .filter((r) => !r.name.startsWith("direct") && !r.name.startsWith("voidmcp"))
+    .map((r) => median(r.samplesMs));
+  const bestPeer = peerMedians.length > 0 ? Math.min(...peerMedians) : undefined;
   const lines = [
     `### Peers on the same workload (${runs} sequential echo calls each, 127.0.0.1)`,
     "",
-    "| front | transport to the client | median ms | p90 ms | vs direct on the same transport | added median ms | idle RSS of the front process (MiB) |",
-    "|---|---|---:|---:|---:|---:|---:|",
+    "| front | transport to the client | median ms | p90 ms | vs direct on the same transport | added median ms | vs best peer | idle RSS of the front process (MiB) |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
     ...rows.map((r) => {
       const m = median(r.samplesMs);
       const base = directOf(r.transport);
-      return `| ${r.name} | ${r.transport} | ${fmt(m)} | ${fmt(percentile(r.samplesMs, 90))} | ${(m / base).toFixed(2)}× | ${fmt(m - base)} | ${mib(r.rssMiB)} |`;
+      const vsBest =
+        bestPeer === undefined || r.name.startsWith("direct") ? "" : `${(m / bestPeer).toFixed(2)}×`;
+      return `| ${r.name} | ${r.transport} | ${fmt(m)} | ${fmt(percentile(r.samplesMs, 90))} | ${(m / base).toFixed(2)}× | ${fmt(m - base)} | ${vsBest} | ${mib(r.rssMiB)} |`;
     }),
-    ...skipped.map((s) => `| ${s.name} | — | could not run: ${s.why.replace(/\|/g, "/")} | | | | |`),
+    ...skipped.map((s) => `| ${s.name} | — | could not run: ${s.why.replace(/\|/g, "/")} | | | | | |`),
   ];
   const note =
     "The stdio rows and the HTTP rows are different transports: compare each row with the direct row of its own transport. " +
     "All HTTP fronts spawn the same stdio fixture behind them; the direct HTTP row is the fixture's own HTTP server. " +
     "mcp-hub serves legacy HTTP+SSE only, so its ratio is against direct Streamable HTTP. " +
-    "RSS is the front process only (for the direct rows: the fixture itself), after 1 s idle, before the calls.";
+    "RSS is the front process only (for the direct rows: the fixture itself), after 1 s idle, before the calls. " +
+    '"vs best peer" divides a row\'s median by the lowest median among the peers (below 1.00× is faster than every peer).';
   const samples: Sample[] = rows.map((r) => ({ name: r.name, samplesMs: r.samplesMs }));
   await saveResults("peers", { runs, rows, skipped });
   return `${lines.join("\n")}\n\n${note}\n\n${table("Peers, ratios against the first row (direct stdio)", samples)}`;

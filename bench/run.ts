@@ -18,11 +18,24 @@ process.stdout.write(
   `# voidmcp benchmarks${quick ? " (quick)" : ""}\n\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}\n\n`,
 );
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
-if (!only || only === "codemode") process.stdout.write(`${await benchCodeMode(quick)}\n`);
-if (!only || only === "reload") process.stdout.write(`${await benchReload(quick)}\n`);
-if (!only || only === "http") process.stdout.write(`${await benchHttp(quick)}\n`);
-if (!only || only === "sessions") process.stdout.write(`${await benchSessions(quick ? 1_000 : 3_000)}\n`);
-if (!only || only === "peers") process.stdout.write(`${await benchPeers(quick)}\n`);
-if (!only || only === "context") process.stdout.write(`${await benchContext(quick)}\n`);
-if (!only || only === "task") process.stdout.write(`${await benchTask(quick)}\n`);
-if (!only || only === "scale") process.stdout.write(`${await benchScale(quick)}\n`);
+const suites: ReadonlyArray<readonly [string, (quick: boolean) => Promise<string>]> = [
+  ["codemode", benchCodeMode],
+  ["reload", benchReload],
+  ["http", benchHttp],
+  ["sessions", (quick) => benchSessions(quick ? 1_000 : 3_000)],
+  ["peers", benchPeers],
+  ["context", benchContext],
+  ["task", benchTask],
+  ["scale", benchScale],
+];
+const began = performance.now();
+const took: string[] = [];
+for (const [name, run] of suites) {
+  if (only && only !== name) continue;
+  const started = performance.now();
+  process.stdout.write(`${await run(quick)}\n`);
+  took.push(`${name} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+process.stdout.write(
+  `Bench time: ${((performance.now() - began) / 1000).toFixed(1)} s (${took.join(", ")})\n`,
+);

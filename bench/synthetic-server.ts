@@ -552,12 +552,15 @@ function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 }
-const count = Math.max(0, Math.min(DEFINITIONS.length, option("--tools", DEFINITIONS.length)));
+// Beyond the 50 definitions, the list repeats them under suffixed names (`create_issue_2`, …), so
+// that a few large servers can stand in for many small ones.
+const count = Math.max(0, option("--tools", DEFINITIONS.length));
 const offset = option("--offset", 0);
-const listed = Array.from(
-  { length: count },
-  (_, i) => DEFINITIONS[(offset + i) % DEFINITIONS.length] as ToolDef,
-);
+const listed = Array.from({ length: count }, (_, i) => {
+  const def = DEFINITIONS[(offset + i) % DEFINITIONS.length] as ToolDef;
+  const round = Math.floor(i / DEFINITIONS.length);
+  return round === 0 ? def : { ...def, name: `${def.name}_${round + 1}` };
+});
 
 if (process.argv[1]?.endsWith("synthetic-server.js")) {
   const mcp = new McpServer({ name: "synthetic", version: "1.0.0" }, { capabilities: {} });

@@ -6,9 +6,13 @@
  *
  *   node dist/scripts/startup-time.js                 # dev build, bundle, and the binary if built
  *   node dist/scripts/startup-time.js --runs 50
+ *   node dist/scripts/startup-time.js --compare /other/checkout/dist/bundle/voidmcp.mjs
+ *
+ * A floor is timed beside them: bare Node answering the same request with a fixed line, so that
+ * a busy machine's numbers can still be read against what Node itself costs.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,8 +38,29 @@ const INITIALIZE = `${JSON.stringify({
   },
 })}\n`;
 
-/** Milliseconds from spawn to the first byte of the initialize response on stdout. */
-function once(form: Form, registry: string): Promise<number> {
+/**
+ * CPU time (user + system) a process has used so far, in ms, from Linux's /proc (10 ms ticks);
+ * undefined elsewhere. On a machine shared with other work it varies far less than wall time.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== "linux") return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Sample {
+  /** Milliseconds from spawn to the first byte of the initialize response on stdout. */
+  readonly wallMs: number;
+  /** CPU the process had used by then. */
+  readonly cpuMs: number | undefined;
+}
+
+function once(form: Form, registry: string): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(form.command, [...form.args, "serve", "--config", registry], {
@@ -45,9 +70,9 @@ function once(form: Form, registry: string): Promise<number> {
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('"id":1')) {
-        const ms = performance.now() - started;
+        const sample = { wallMs: performance.now() - started, cpuMs: cpuMs(child.pid) };
         child.stdin.end();
-        child.once("exit", () => resolve(ms));
+        child.once("exit", () => resolve(sample));
       }
     });
     child.once("error", reject);
@@ -69,7 +94,17 @@ async function main(): Promise<void> {
       args: [join(root, "dist/src/cli/main.js")],
     },
     { name: "bundle (node dist/bundle/voidmcp.mjs)", command: process.execPath, args: [BUNDLE] },
+    {
+      name: "floor: bare node answering initialize",
+      command: process.execPath,
+      args: ["-e", `process.stdin.once("data", () => process.stdout.write('{"id":1}\\n'))`],
+    },
   ];
+  const compareAt = process.argv.indexOf("--compare");
+  const compare = compareAt === -1 ? undefined : process.argv[compareAt + 1];
+  if (compare !== undefined) {
+    forms.push({ name: `compared bundle (${compare})`, command: process.execPath, args: [compare] });
+  }
   const binary = join(root, "dist/binaries", `voidmcp-${process.platform}-${process.arch}`);
   if (existsSync(binary))
     forms.push({ name: `executable (${binary.slice(root.length)})`, command: binary, args: [] });
@@ -77,15 +112,23 @@ async function main(): Promise<void> {
   try {
     const registry = join(dir, "servers.json");
     await writeFile(registry, '{ "version": 1, "mcpServers": {} }\n');
-    const samples = forms.map(() => [] as number[]);
+    const samples = forms.map(() => [] as Sample[]);
     for (const form of forms) await once(form, registry); // warm the file cache
     for (let i = 0; i < runs; i++) {
       for (const [index, form] of forms.entries()) samples[index]?.push(await once(form, registry));
     }
     for (const [index, form] of forms.entries()) {
-      const sorted = [...(samples[index] ?? [])].sort((a, b) => a - b);
+      const sorted = (samples[index] ?? []).map((s) => s.wallMs).sort((a, b) => a - b);
+      const cpu = (samples[index] ?? []).flatMap((s) => (s.cpuMs === undefined ? [] : [s.cpuMs]));
+      const cpuText =
+        cpu.length > 0
+          ? `, CPU used by then: median ${quantile(
+              cpu.sort((a, b) => a - b),
+              0.5,
+            )} ms`
+          : "";
       process.stdout.write(
-        `${form.name}: median ${quantile(sorted, 0.5).toFixed(0)} ms, p90 ${quantile(sorted, 0.9).toFixed(0)} ms (${runs} runs)\n`,
+        `${form.name}: median ${quantile(sorted, 0.5).toFixed(0)} ms, p90 ${quantile(sorted, 0.9).toFixed(0)} ms${cpuText} (${runs} runs)\n`,
       );
     }
   } finally {

@@ -148,10 +148,19 @@ export class SandboxPool {
     }
   }
 
+  /**
+   * An idle worker whose sandbox is prepared, else any idle one (it finishes preparing first),
+   * else the one warming, else a new one. Finding none prepared means runs come faster than one
+   * worker prepares sandboxes (a burst): another worker is then warmed, room permitting, so that
+   * the next run finds one ready while this one prepares; the reaper stops it once the burst is over.
+   */
   private async takeWorker(memoryMb: number): Promise<SandboxWorker> {
-    for (let worker = this.idle.pop(); worker !== undefined; worker = this.idle.pop()) {
-      if (worker.alive) return worker;
-    }
+    for (let i = this.idle.length - 1; i >= 0; i--) if (!this.idle[i]?.alive) this.idle.splice(i, 1);
+    const preparedAt = this.idle.findLastIndex((worker) => worker.prepared);
+    if (preparedAt >= 0) return this.idle.splice(preparedAt, 1)[0] as SandboxWorker;
+    this.warmForBurst(memoryMb);
+    const unprepared = this.idle.pop();
+    if (unprepared !== undefined) return unprepared;
     if (this.warming !== undefined) {
       const warming = this.warming;
       this.warming = undefined;
@@ -159,6 +168,11 @@ export class SandboxPool {
       if (worker?.alive) return worker;
     }
     return this.spawn(memoryMb);
+  }
+
+  private warmForBurst(memoryMb: number): void {
+    const room = this.workers.size + 1 < this.limits.maxConcurrentRuns;
+    if (this.warming === undefined && this.idle.length <= 1 && room) this.warm(memoryMb);
   }
 
   private async spawn(memoryMb: number): Promise<SandboxWorker> {

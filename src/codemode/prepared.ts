@@ -68,9 +68,12 @@ async function prepare(wasmModule: WebAssembly.Module, memoryMb: number): Promis
 export class SandboxSupply {
   private readonly wasmModule: WebAssembly.Module;
   private readonly ready = new Map<number, Promise<PreparedSandbox>>();
+  private readonly onPrepared: () => void;
 
-  constructor(wasmModule: WebAssembly.Module) {
+  /** `onPrepared` hears of each sandbox that replenish() made ready (the worker tells the pool). */
+  constructor(wasmModule: WebAssembly.Module, onPrepared: () => void = () => {}) {
     this.wasmModule = wasmModule;
+    this.onPrepared = onPrepared;
   }
 
   /** A prepared sandbox with a memory cap of `memoryMb`: the one ready, else a new one. */
@@ -86,9 +89,12 @@ export class SandboxSupply {
     setImmediate(() => {
       if (this.ready.has(memoryMb)) return;
       const next = prepare(this.wasmModule, memoryMb);
-      next.catch(() => {
-        if (this.ready.get(memoryMb) === next) this.ready.delete(memoryMb);
-      });
+      next.then(
+        () => this.onPrepared(),
+        () => {
+          if (this.ready.get(memoryMb) === next) this.ready.delete(memoryMb);
+        },
+      );
       this.ready.set(memoryMb, next);
     });
   }

@@ -48,6 +48,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: "ready" }
+  /** A fresh sandbox is prepared: a run given now starts at once (sent after each replenish). */
+  | { readonly type: "prepared" }
   | {
       readonly type: "call";
       readonly runId: number;

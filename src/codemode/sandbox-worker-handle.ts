@@ -53,6 +53,8 @@ export class SandboxWorker {
   private stopping = false;
   private exitReason: string | undefined;
   private nextRunId = 1;
+  /** Whether the worker has a sandbox ready, so that a run given now starts at once. */
+  private hasPrepared = false;
   private readonly exitListeners = new Set<() => void>();
 
   constructor(script: WorkerScript, engine: WebAssembly.Module, memoryMb: number) {
@@ -69,6 +71,7 @@ export class SandboxWorker {
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on("message", (message: FromWorker) => {
         if (message.type === "ready") resolve();
+        else if (message.type === "prepared") this.hasPrepared = true;
         else this.active?.receive(message);
       });
       this.worker.on("error", (error) => {
@@ -96,6 +99,11 @@ export class SandboxWorker {
     return this.active !== undefined;
   }
 
+  /** Alive, idle, and its next sandbox is prepared: a run given now does not wait for one. */
+  get prepared(): boolean {
+    return this.alive && this.active === undefined && this.hasPrepared;
+  }
+
   onExit(listener: () => void): void {
     this.exitListeners.add(listener);
   }
@@ -106,6 +114,7 @@ export class SandboxWorker {
       throw new VoidError("internal", "a sandbox worker was given a second script while running one");
     }
     this.worker.ref();
+    this.hasPrepared = false;
     const runId = this.nextRunId++;
     const active = new ActiveRun(runId, request, this);
     this.active = active;

@@ -18,12 +18,12 @@ interface Pending {
 }
 
 function serve(port: MessagePort, start: WorkerStart): void {
-  const supply = new SandboxSupply(start.engine);
+  const post = (message: FromWorker) => port.postMessage(message);
+  const supply = new SandboxSupply(start.engine, () => post({ type: "prepared" }));
   const stopFlag = new Int32Array(start.stop);
   const pending = new Map<number, Pending>();
   let current: { readonly runId: number; readonly controller: AbortController } | undefined;
   let nextCallId = 1;
-  const post = (message: FromWorker) => port.postMessage(message);
 
   /** Asks the gateway's thread; a call the run stops waiting for is cancelled there and forgotten here. */
   function ask(

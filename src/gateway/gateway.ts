@@ -90,6 +90,14 @@ export class Gateway implements GatewayBackend {
   /** This gateway's place in a chain of voidmcp gateways (see loop-guard.ts). */
   readonly loopGuard: LoopGuard;
   private loopError: string | undefined;
+  /**
+   * The last tools/list answer, with the catalogue and registry it was built from: both are
+   * replaced (never mutated) on change, so the same pair means the same list, and a list of
+   * thousands of tools is not rebuilt for every client that asks.
+   */
+  private toolList:
+    | { readonly catalogue: Catalogue; readonly registry: Registry; readonly tools: Tool[] }
+    | undefined;
 
   constructor(options: GatewayOptions) {
     this.info = { name: "voidmcp", version: options.version };
@@ -198,11 +206,17 @@ export class Gateway implements GatewayBackend {
 
   async listTools(): Promise<Tool[]> {
     await this.firstList();
-    const upstream = this.catalogue.tools;
+    const catalogue = this.catalogue;
+    const registry = this.reloader.registry;
+    const cached = this.toolList;
+    if (cached?.catalogue === catalogue && cached.registry === registry) return cached.tools;
+    const upstream = catalogue.tools;
     const limits = this.limits;
-    const direct = exposeDirect(this.reloader.registry.settings.expose, upstream.length, true);
-    const meta = metaTools(serverSummaries(this.catalogue), limits.timeoutMs, limits.maxTimeoutMs);
-    return [...meta, ...(direct ? upstream.map((entry) => entry.tool) : [])];
+    const direct = exposeDirect(registry.settings.expose, upstream.length, true);
+    const meta = metaTools(serverSummaries(catalogue), limits.timeoutMs, limits.maxTimeoutMs);
+    const tools = [...meta, ...(direct ? upstream.map((entry) => entry.tool) : [])];
+    this.toolList = { catalogue, registry, tools };
+    return tools;
   }
 
   async callTool(

@@ -1,13 +1,9 @@
 import type { ChildProcess } from "node:child_process";
-import {
-  deserializeMessage,
-  type JSONRPCMessage,
-  serializeMessage,
-  type Transport,
-} from "@modelcontextprotocol/client";
+import { type JSONRPCMessage, serializeMessage, type Transport } from "@modelcontextprotocol/client";
 import type { Logger } from "../core/index.js";
 import { spawnTracked, stopTree } from "./child-process.js";
 import { type LineEvent, MessageLines } from "./message-lines.js";
+import { readMessage } from "./plain-message.js";
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   leadingId,
@@ -155,7 +151,7 @@ export class StdioTransport implements Transport {
         if (event.text.trim() === "") return;
         let message: JSONRPCMessage;
         try {
-          message = deserializeMessage(event.text);
+          message = readMessage(event.text);
         } catch (error) {
           // Not JSON at all (a stray console.log in the server): skip it quietly, as the SDK does.
           // JSON that is not JSON-RPC: report it. Either way the stream goes on.

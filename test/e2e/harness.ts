@@ -7,7 +7,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { connect } from "node:net";
+import { type AddressInfo, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -151,6 +151,19 @@ export function startHttpFixture(...args: string[]): Promise<HttpFixture> {
 }
 
 /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+/** A port that was free a moment ago, for a server the test starts itself on a fixed port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A port on 127.0.0.1 that nothing listens on, for "connection refused". */
 export async function closedPort(): Promise<number> {
   // Below the range the system hands out for port 0, so no server of a test running meanwhile
   // can take it between this check and its use (a freed ephemeral port could be). Not one of

@@ -8,7 +8,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bytesOf, type Sandbox, sandbox } from "./cli-support.js";
-import { CLI, closedPort } from "./harness.js";
+import { CLI, freePort } from "./harness.js";
 import { connectHttp, type HttpGateway, rssKib, startHttpGateway } from "./http-support.js";
 
 const ITSELF = "this is voidmcp itself; registering it would make voidmcp its own upstream";
@@ -143,7 +143,7 @@ describe("a loop built by hand", () => {
 
   it("a gateway whose registry lists its own URL and token marks it failed, stays small and stops on SIGTERM", async () => {
     const token = "self-loop-token-0123456789";
-    const port = await closedPort();
+    const port = await freePort();
     await box.write("servers.json", {
       mcpServers: {
         self: { url: `http://127.0.0.1:${port}/mcp`, headers: { Authorization: `Bearer ${token}` } },
@@ -179,7 +179,7 @@ describe("a loop built by hand", () => {
   it("two gateways pointing at each other: at least one side fails as a loop, and both stop on SIGTERM", async () => {
     const other = await sandbox();
     try {
-      const [portA, portB] = [await closedPort(), await closedPort()];
+      const [portA, portB] = [await freePort(), await freePort()];
       const [tokenA, tokenB] = ["token-of-gateway-a-123", "token-of-gateway-b-456"];
       await box.write("servers.json", {
         mcpServers: {
