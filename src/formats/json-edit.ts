@@ -1,6 +1,7 @@
 import { type Node, type ParseError, parseTree } from "jsonc-parser";
 import { deepEqual } from "./deep-equal.js";
 import { stripJsonComments } from "./jsonc.js";
+import { TextError } from "./text-error.js";
 
 /**
  * Edits of JSON and JSON-with-comments text that change one member and leave every other byte
@@ -35,13 +36,7 @@ interface MemberNode {
   readonly value: JsonNode;
 }
 
-export class JsonEditError extends Error {
-  readonly offset: number;
-  constructor(message: string, offset: number) {
-    super(message);
-    this.offset = offset;
-  }
-}
+export class JsonEditError extends TextError {}
 
 const WHITESPACE = /[ \t\r\n]/;
 

@@ -1,3 +1,4 @@
+import { TextError } from "./text-error.js";
 /**
  * A TOML 1.0 reader, enough for Codex CLI's config.toml and careful about what it accepts:
  * comments, bare/quoted/dotted keys, every string form, integers (decimal, hex, octal, binary),
@@ -41,13 +42,7 @@ export interface TomlPair {
   readonly section: number;
 }
 
-export class TomlSyntaxError extends Error {
-  readonly offset: number;
-  constructor(message: string, offset: number) {
-    super(message);
-    this.offset = offset;
-  }
-}
+export class TomlSyntaxError extends TextError {}
 
 /** How a table came to exist; it decides what may still be added to it. */
 type Origin = "implicit" | "header" | "dotted" | "inline" | "array-item";
