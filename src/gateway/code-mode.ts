@@ -11,8 +11,9 @@ import {
 import { describeError } from "../core/index.js";
 import type { RequestContext } from "../downstream/index.js";
 import type { CallToolResult, Catalogue } from "../upstream/index.js";
+import { RunScope } from "./confirm.js";
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type ServerSummary } from "./meta-tools.js";
-import type { Router } from "./router.js";
+import { type CallScope, isDryRunResult, type Router } from "./router.js";
 import { searchTools } from "./search.js";
 import { unwrapToolResult } from "./unwrap.js";
 
@@ -125,6 +126,7 @@ export function sandboxHost(
   router: Router,
   catalogue: () => Catalogue,
   context: RequestContext,
+  scope: CallScope,
 ): SandboxHost {
   const progress = runProgress(context);
   return {
@@ -135,14 +137,17 @@ export function sandboxHost(
           typeof args === "object" && args !== null && !Array.isArray(args)
             ? (args as Record<string, unknown>)
             : {};
-        result = await router.callToolOf(server, tool, input, {
-          ...context,
-          signal,
-          onprogress: progress && ((p) => progress(`${server}.${tool}`, p)),
-        });
+        result = await router.callToolOf(
+          server,
+          tool,
+          input,
+          { ...context, signal, onprogress: progress && ((p) => progress(`${server}.${tool}`, p)) },
+          scope,
+        );
       } catch (error) {
         throw new Error(describeError(error));
       }
+      if (isDryRunResult(result)) return undefined;
       const unwrapped = unwrapToolResult(result);
       if (!unwrapped.ok) throw new Error(unwrapped.message);
       return unwrapped.value;
@@ -172,26 +177,56 @@ function runProgress(context: RequestContext): ((call: string, progress: Progres
   };
 }
 
-/** Runs one `execute_code` call against the current catalogue, as `context`'s call. */
-export function runCode(
+export interface RunOptions {
+  readonly via: "direct" | "cli";
+  /** Run no tool whose decision is not `allow`; list those calls instead. */
+  readonly dryRun: boolean;
+}
+
+/** A call a dry run did not make. */
+export interface PlannedCall {
+  readonly tool: string;
+  readonly args: unknown;
+}
+
+/** A run, plus the calls a dry run recorded instead of making. */
+export interface CodeRun extends ExecutionResult {
+  readonly planned?: readonly PlannedCall[];
+}
+
+/**
+ * Runs one `execute_code` call against the current catalogue, as `context`'s call. The run is one
+ * scope for the policy: positions count within it, and "allow the rest of this run" ends with it.
+ */
+export async function runCode(
   code: string,
   timeoutMs: number | undefined,
   limits: CodeModeLimits,
   router: Router,
   catalogue: () => Catalogue,
   context: RequestContext,
-): Promise<ExecutionResult> {
-  return executeCode({
+  options: RunOptions = { via: "direct", dryRun: false },
+): Promise<CodeRun> {
+  const planned: PlannedCall[] = [];
+  const scope: CallScope = {
+    via: options.via === "cli" ? "cli" : "script",
+    run: new RunScope(),
+    ...(options.dryRun
+      ? { dryRun: (server, tool, args) => planned.push({ tool: `${server}.${tool}`, args }) }
+      : {}),
+  };
+  const run = await executeCode({
     code,
     limits: limitsForCall(limits, timeoutMs),
     catalogue: guestCatalogue(catalogue()),
-    host: sandboxHost(router, catalogue, context),
+    host: sandboxHost(router, catalogue, context, scope),
     signal: context.signal,
   });
+  return options.dryRun ? { ...run, planned } : run;
 }
 
 /** A run as an MCP tool result: the value, the console output, and the report. */
-export function executionToolResult(run: ExecutionResult): CallToolResult {
+export function executionToolResult(run: CodeRun): CallToolResult {
   const content: CallToolResult["content"] = [];
   if (run.ok) {
     content.push({ type: "text", text: run.valueJson ?? "(the script returned no value)" });
@@ -214,9 +249,25 @@ export function executionToolResult(run: ExecutionResult): CallToolResult {
       text: `console:\n${run.logs.map((l) => `[${l.level}] ${l.text}`).join("\n")}`,
     });
   }
+  if (run.planned) {
+    const lines = run.planned.map((call, i) => `${i + 1}. ${call.tool}(${JSON.stringify(call.args)})`);
+    content.push({
+      type: "text",
+      text:
+        run.planned.length === 0
+          ? "dry run: every call the script made is allowed by the policy; none was held back"
+          : `dry run: ${run.planned.length} call${run.planned.length === 1 ? " was" : "s were"} not made (the policy does not allow ${run.planned.length === 1 ? "it" : "them"} without asking); each returned undefined:\n${lines.join("\n")}`,
+    });
+  }
   content.push({ type: "text", text: reportLine(run) });
   const result: CallToolResult = { content, ...(run.ok ? {} : { isError: true }) };
-  if (run.ok && typeof run.value === "object" && run.value !== null && !Array.isArray(run.value)) {
+  if (run.planned) {
+    result.structuredContent = {
+      dryRun: true,
+      value: run.ok ? (run.value ?? null) : null,
+      plannedCalls: run.planned,
+    };
+  } else if (run.ok && typeof run.value === "object" && run.value !== null && !Array.isArray(run.value)) {
     result.structuredContent = run.value as Record<string, unknown>;
   }
   return result;

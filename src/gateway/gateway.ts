@@ -23,6 +23,7 @@ import type {
   Tool,
 } from "../upstream/index.js";
 import { CHAIN_HEADER } from "../upstream/index.js";
+import { AuditLog, auditLogPath } from "./audit-log.js";
 import {
   executionToolResult,
   runCode,
@@ -52,6 +53,8 @@ export interface GatewayOptions {
    * `serve` wants. One-shot commands leave it off and report the first failure as it is.
    */
   readonly heal?: boolean;
+  /** The audit log file; default `auditLogPath(env)` (the state directory). */
+  readonly auditPath?: string;
 }
 
 export interface GatewayReport {
@@ -90,6 +93,7 @@ export class Gateway implements GatewayBackend {
   /** This gateway's place in a chain of voidmcp gateways (see loop-guard.ts). */
   readonly loopGuard: LoopGuard;
   private loopError: string | undefined;
+  readonly audit: AuditLog;
 
   constructor(options: GatewayOptions) {
     this.info = { name: "voidmcp", version: options.version };
@@ -114,11 +118,17 @@ export class Gateway implements GatewayBackend {
       options.registry.settings,
     );
     this.reloader = new Reloader(options.registry, this.upstreams, options.log, options.registryError);
+    this.audit = new AuditLog(options.auditPath ?? auditLogPath(env), options.log);
     this.router = new Router(
       this.upstreams,
       this.relay,
       () => this.reloader.registry.settings.firstListWaitMs,
       options.log,
+      {
+        policy: () => this.reloader.registry.settings.policy,
+        registryPath: () => this.reloader.registry.path,
+        audit: this.audit,
+      },
     );
   }
 
@@ -128,6 +138,14 @@ export class Gateway implements GatewayBackend {
 
   get catalogue(): Catalogue {
     return this.upstreams.catalogue;
+  }
+
+  /** The catalogue as clients and scripts see it: tools the policy denies are left out. */
+  private get visible(): Catalogue {
+    return visibleCatalogue(
+      this.upstreams.catalogue,
+      (entry) => this.router.verdict(entry).decision !== "deny",
+    );
   }
 
   /** Starts every registered server in the background, and prepares a Code Mode sandbox. */
@@ -198,10 +216,11 @@ export class Gateway implements GatewayBackend {
 
   async listTools(): Promise<Tool[]> {
     await this.firstList();
-    const upstream = this.catalogue.tools;
+    const visible = this.visible;
+    const upstream = visible.tools;
     const limits = this.limits;
     const direct = exposeDirect(this.reloader.registry.settings.expose, upstream.length, true);
-    const meta = metaTools(serverSummaries(this.catalogue), limits.timeoutMs, limits.maxTimeoutMs);
+    const meta = metaTools(serverSummaries(visible), limits.timeoutMs, limits.maxTimeoutMs);
     return [...meta, ...(direct ? upstream.map((entry) => entry.tool) : [])];
   }
 
@@ -213,7 +232,7 @@ export class Gateway implements GatewayBackend {
     if (!isMetaTool(name)) return this.router.callTool(name, args, context);
     switch (name) {
       case "search": {
-        const answer = searchCatalogue(this.catalogue, searchRequest(args?.query, args));
+        const answer = searchCatalogue(this.visible, searchRequest(args?.query, args));
         return { content: [{ type: "text", text: answer.text }], structuredContent: answer.structured };
       }
       case "execute_code":
@@ -239,7 +258,16 @@ export class Gateway implements GatewayBackend {
     if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs > 0))) {
       throw new VoidError("usage", "execute_code's `timeoutMs` must be a positive number of milliseconds");
     }
-    return executionToolResult(await this.runScript(code, timeoutMs, context));
+    const dryRun = args?.dryRun;
+    if (dryRun !== undefined && typeof dryRun !== "boolean") {
+      throw new VoidError("usage", "execute_code's `dryRun` must be true or false");
+    }
+    await this.firstList();
+    const run = await runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context, {
+      via: "direct",
+      dryRun: dryRun === true,
+    });
+    return executionToolResult(run);
   }
 
   /**
@@ -249,7 +277,10 @@ export class Gateway implements GatewayBackend {
    */
   async runScript(code: string, timeoutMs?: number, context?: RequestContext): Promise<ExecutionResult> {
     await this.firstList();
-    return runCode(code, timeoutMs, this.limits, this.router, () => this.catalogue, context ?? noClient());
+    return runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context ?? noClient(), {
+      via: context ? "direct" : "cli",
+      dryRun: false,
+    });
   }
 
   /** Calls a tool by server and upstream name (the CLI's `call`); the registry's filter applies. */
@@ -258,7 +289,7 @@ export class Gateway implements GatewayBackend {
     tool: string,
     args: Record<string, unknown> | undefined,
   ): Promise<CallToolResult> {
-    return this.router.callToolOf(server, tool, args, noClient());
+    return this.router.callToolOf(server, tool, args, noClient(), { via: "cli" });
   }
 
   /** What server `name` lists, filter or not (to tell a hidden tool from a missing one). */
@@ -334,6 +365,27 @@ function noClient(): RequestContext {
       request: () => Promise.reject(new VoidError("upstream_error", "no MCP client is connected to answer")),
       notify: () => Promise.resolve(),
     },
+  };
+}
+
+/** `catalogue` with only the tools `keep` lets through; everything else is the catalogue's own. */
+function visibleCatalogue(
+  catalogue: Catalogue,
+  keep: (entry: Catalogue["tools"][number]) => boolean,
+): Catalogue {
+  const tools = catalogue.tools.filter(keep);
+  if (tools.length === catalogue.tools.length) return catalogue;
+  const kept = (entry: Catalogue["tools"][number] | undefined) => (entry && keep(entry) ? entry : undefined);
+  return {
+    tools,
+    prompts: catalogue.prompts,
+    resources: catalogue.resources,
+    templates: catalogue.templates,
+    collisions: catalogue.collisions,
+    tool: (exposed) => kept(catalogue.tool(exposed)),
+    toolOf: (server, name) => kept(catalogue.toolOf(server, name)),
+    prompt: (exposed) => catalogue.prompt(exposed),
+    resourceOwner: (uri) => catalogue.resourceOwner(uri),
   };
 }
 
