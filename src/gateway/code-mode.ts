@@ -181,6 +181,11 @@ export interface RunOptions {
   readonly via: "direct" | "cli";
   /** Run no tool whose decision is not `allow`; list those calls instead. */
   readonly dryRun: boolean;
+  /**
+   * The tools a script may name, denied ones included: calling one reaches the router and fails
+   * with the policy's own message (a catchable Error), not a puzzling "not a function".
+   */
+  readonly callable?: Catalogue;
 }
 
 /** A call a dry run did not make. */
@@ -218,7 +223,7 @@ export async function runCode(
   const run = await executeCode({
     code,
     limits: limitsForCall(limits, timeoutMs),
-    catalogue: guestCatalogue(catalogue()),
+    catalogue: guestCatalogue(options.callable ?? catalogue()),
     host: sandboxHost(router, catalogue, context, scope),
     signal: context.signal,
   });

@@ -266,6 +266,7 @@ export class Gateway implements GatewayBackend {
     const run = await runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context, {
       via: "direct",
       dryRun: dryRun === true,
+      callable: this.catalogue,
     });
     return executionToolResult(run);
   }
@@ -280,6 +281,7 @@ export class Gateway implements GatewayBackend {
     return runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context ?? noClient(), {
       via: context ? "direct" : "cli",
       dryRun: false,
+      callable: this.catalogue,
     });
   }
 
