@@ -8,7 +8,7 @@ import {
   auditRecords,
   formatAuditRecord,
 } from "../../gateway/index.js";
-import { type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
+import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import type { Io } from "../io.js";
 
 const DEFAULT_LINES = 20;
@@ -46,6 +46,8 @@ Examples:
       description: "only calls of this tool (its upstream name)",
     },
     JSON_OPTION,
+    // Accepted (and unused: the log is per user, not per registry) so `voidmcp --config F log` works.
+    CONFIG_OPTION,
     HELP_OPTION,
   ],
   async run(args, io) {
