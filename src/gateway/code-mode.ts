@@ -155,7 +155,25 @@ export function sandboxHost(
     async search(query, options) {
       return searchCatalogue(catalogue(), searchRequest(query, options)).structured;
     },
+    async readResource(uri, signal) {
+      return scriptError(() => router.scriptReadResource(uri, { ...context, signal }, scope));
+    },
+    async listResources() {
+      return catalogue().resources.map((entry) => ({ ...entry.resource, server: entry.server }));
+    },
+    async getPrompt(server, name, args, signal) {
+      return scriptError(() => router.scriptGetPrompt(server, name, args, { ...context, signal }, scope));
+    },
   };
+}
+
+/** A failure as the Error a script sees: the message (with its hint), no host stack. */
+async function scriptError<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new Error(describeError(error));
+  }
 }
 
 type Progress = Parameters<NonNullable<RequestContext["onprogress"]>>[0];

@@ -39,6 +39,9 @@ export interface CallScope {
 
 const DIRECT: CallScope = { via: "direct" };
 
+/** Reading a resource or getting a prompt changes nothing: only a rule can ask or deny. */
+const READ_ONLY = { readOnlyHint: true } as const;
+
 /**
  * The one path every call to an upstream takes, whether a client made it directly or a Code
  * Mode script made it inside `execute_code`: look the target up in the catalogue, wait (bounded)
@@ -102,19 +105,99 @@ export class Router {
     return this.guarded(entry, args, context, scope);
   }
 
-  /**
-   * The policy, then the call, then one audit line whatever happened. A denied call, and a
-   * confirmation refused, fail with VoidError("denied") before anything reaches the upstream.
-   * In a dry run a call that is not `allow` is recorded and answered with `undefined` instead.
-   */
-  private async guarded(
+  /** A tool call: the policy for its catalogue entry, then the call on its server. */
+  private guarded(
     entry: ToolEntry,
     args: Record<string, unknown> | undefined,
     context: RequestContext,
     scope: CallScope,
   ): Promise<CallToolResult> {
+    return this.audited(
+      { server: entry.server, name: entry.upstreamName, verdict: this.verdict(entry) },
+      args,
+      context,
+      scope,
+      () =>
+        this.run(entry.server, context, (server) =>
+          server.callTool(entry.upstreamName, args, callOptions(context)),
+        ),
+      (result) => (result.isError ? "tool_error" : undefined),
+      DRY_RUN_RESULT,
+    );
+  }
+
+  /**
+   * A script's `resources.read(uri)`: read-only by nature, so allowed unless a rule names it
+   * (`<server>.<uri glob>`); audited as `resources/read` with the shape of its arguments only.
+   */
+  async scriptReadResource(
+    uri: string,
+    context: RequestContext,
+    scope: CallScope,
+  ): Promise<ReadResourceResult | undefined> {
+    const owner = await this.resourceOwner(uri);
+    const verdict = decideTool(this.guard.policy(), owner, uri, READ_ONLY);
+    return this.audited(
+      { server: owner, name: uri, audited: "resources/read", verdict },
+      { uri },
+      context,
+      scope,
+      () => this.run(owner, context, (server) => server.readResource(uri, { signal: context.signal })),
+      () => undefined,
+      undefined,
+    );
+  }
+
+  /** A script's `prompts.get(server, name, args)`: allowed unless a rule names `<server>.<prompt>`. */
+  async scriptGetPrompt(
+    serverName: string,
+    name: string,
+    args: Record<string, string>,
+    context: RequestContext,
+    scope: CallScope,
+  ): Promise<GetPromptResult | undefined> {
+    const entry = await this.find(
+      (spec) => spec.name === serverName,
+      () => this.upstreams.catalogue.prompts.find((p) => p.server === serverName && p.upstreamName === name),
+    );
+    if (!entry)
+      throw new VoidError("not_found", `prompt "${name}" of server "${serverName}" is not available`);
+    const verdict = decideTool(this.guard.policy(), entry.server, entry.upstreamName, READ_ONLY);
+    return this.audited(
+      {
+        server: entry.server,
+        name: entry.upstreamName,
+        audited: `prompts/get ${entry.upstreamName}`,
+        verdict,
+      },
+      args,
+      context,
+      scope,
+      () =>
+        this.run(entry.server, context, (server) =>
+          server.getPrompt(entry.upstreamName, args, { signal: context.signal }),
+        ),
+      () => undefined,
+      undefined,
+    );
+  }
+
+  /**
+   * The policy, then the call, then one audit line whatever happened. A denied call, and a
+   * confirmation refused, fail with VoidError("denied") before anything reaches the upstream.
+   * In a dry run a call that is not `allow` is recorded and answered with `dryRunValue` instead.
+   */
+  private async audited<T>(
+    target: { server: string; name: string; audited?: string; verdict: PolicyVerdict },
+    args: Record<string, unknown> | undefined,
+    context: RequestContext,
+    scope: CallScope,
+    call: () => Promise<T>,
+    failureOf: (result: T) => string | undefined,
+    dryRunValue: T,
+  ): Promise<T> {
+    const { server, name, verdict } = target;
     const started = performance.now();
-    const verdict = this.verdict(entry);
     const position = scope.run?.nextPosition();
     let confirmation: Confirmation | undefined;
     const record = (ok: boolean, bytes: number, error?: string) =>
@@ -122,8 +205,8 @@ export class Router {
         time: new Date().toISOString(),
         client: context.client.id,
         via: scope.via,
-        server: entry.server,
-        tool: entry.upstreamName,
+        server,
+        tool: target.audited ?? name,
         decision: verdict.decision,
         because: verdict.because,
         ...(confirmation ? { confirmation } : {}),
@@ -136,27 +219,25 @@ export class Router {
     try {
       if (verdict.decision !== "allow" && scope.dryRun) {
         confirmation = "dry_run";
-        scope.dryRun(entry.server, entry.upstreamName, args ?? {});
+        scope.dryRun(server, name, args ?? {});
         record(true, 0);
-        return DRY_RUN_RESULT;
+        return dryRunValue;
       }
       if (verdict.decision === "deny") {
         throw new VoidError(
           "denied",
-          `${entry.server}.${entry.upstreamName} is denied by voidmcp's policy (${verdict.because})`,
-          { hint: `the policy is set in ${this.guard.registryPath()}` },
+          `${server}.${name} is denied by voidmcp's policy (${verdict.because})`,
+          {
+            hint: `the policy is set in ${this.guard.registryPath()}`,
+          },
         );
       }
-      if (verdict.decision === "confirm")
-        confirmation = await this.confirm(entry, args, context, scope, verdict, position);
-      const result = await this.run(entry.server, context, (server) =>
-        server.callTool(entry.upstreamName, args, callOptions(context)),
-      );
-      record(
-        result.isError !== true,
-        Buffer.byteLength(JSON.stringify(result)),
-        result.isError ? "tool_error" : undefined,
-      );
+      if (verdict.decision === "confirm") {
+        confirmation = await this.confirm(server, name, args, context, scope, verdict, position);
+      }
+      const result = await call();
+      const failure = failureOf(result);
+      record(failure === undefined, Buffer.byteLength(JSON.stringify(result) ?? ""), failure);
       return result;
     } catch (error) {
       if (
@@ -172,7 +253,8 @@ export class Router {
   }
 
   private async confirm(
-    entry: ToolEntry,
+    serverName: string,
+    name: string,
     args: Record<string, unknown> | undefined,
     context: RequestContext,
     scope: CallScope,
@@ -181,10 +263,10 @@ export class Router {
   ): Promise<Confirmation> {
     // A person typed the CLI command: that is their confirmation.
     if (scope.via === "cli") return "cli";
-    const key = `${entry.server}.${entry.upstreamName}`;
+    const key = `${serverName}.${name}`;
     const request = {
-      server: entry.server,
-      tool: entry.upstreamName,
+      server: serverName,
+      tool: name,
       args: args ?? {},
       because: verdict.because,
       position,

@@ -37,7 +37,7 @@ beforeAll(async () => {
     expose: "direct",
     policy: {
       default: "deny",
-      rules: { "fixture.get_*": "deny", "fixture.image": "confirm" },
+      rules: { "fixture.get_*": "deny", "fixture.image": "confirm", "fixture.fixture://items/*": "deny" },
     },
     mcpServers: { fixture: fixtureEntry() },
   });
@@ -198,6 +198,31 @@ describe("confirmation through the calling client", () => {
   });
 });
 
+describe("resources and prompts inside the sandbox", () => {
+  it("reads, lists and gets under the same policy, counted in the report like tool calls", async () => {
+    const result = await script(
+      asking,
+      `const hello = await resources.read("fixture://hello");
+       const listed = await resources.list();
+       const greet = await prompts.get("fixture", "greet", { name: "Ada" });
+       let denied = "not refused";
+       try { await resources.read("fixture://items/7"); } catch (e) { denied = e.message; }
+       return { hello: hello.contents[0].text, uris: listed.map((r) => r.uri), greet: greet.messages[0].content.text, denied };`,
+    );
+    expect(result.isError).toBe(false);
+    expect(result.structured).toMatchObject({
+      hello: "hello from the fixture",
+      greet: "Hello, Ada! Please greet me back.",
+    });
+    expect((result.structured as { uris: string[] }).uris).toContain("fixture://hello");
+    expect((result.structured as { denied: string }).denied).toMatch(
+      /fixture\.fixture:\/\/items\/7 is denied by voidmcp's policy \(rule "fixture\.fixture:\/\/items\/\*"\)/,
+    );
+    expect(result.all).toMatch(/:resources\.read ×2, 1 failed/);
+    expect(result.all).toMatch(/:prompts\.get ×1/);
+  });
+});
+
 describe("dry run", () => {
   it("runs allowed tools, records the others without running or asking, and lists them", async () => {
     ask();
@@ -251,6 +276,9 @@ describe("audit log", () => {
     expect(deletes.some((r) => r.confirmation === "unsupported")).toBe(true);
     expect(deletes.some((r) => r.confirmation === "dry_run")).toBe(true);
     expect(records.some((r) => r.tool === "get_weather" && r.decision === "deny")).toBe(true);
+    expect(records.some((r) => r.tool === "resources/read" && r.ok === true)).toBe(true);
+    expect(records.some((r) => r.tool === "prompts/get greet" && r.ok === true)).toBe(true);
+    expect(text).not.toContain("Ada");
     const withToken = deletes.find((r) => (r.args as Record<string, unknown>).token !== undefined);
     expect(withToken?.args).toEqual({ id: "string", token: "string" });
     const echo = records.find((r) => r.tool === "echo" && r.ok === true);
