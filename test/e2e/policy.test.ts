@@ -5,11 +5,12 @@
  * the same decision for direct calls and calls inside execute_code, dry run, and the audit log
  * (`voidmcp log`), which never holds an argument's value.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectGateway,
+  eventually,
   fixtureEntry,
   type GatewaySession,
   runCli,
@@ -303,5 +304,30 @@ describe("audit log", () => {
     expect(none.stderr).toContain("No call matches");
     const bad = await runCli(["log", "-n", "zero"], { env });
     expect(bad.code).toBe(2);
+  });
+});
+
+describe("policy edits", () => {
+  it("apply on reload: a newly denied tool leaves tools/list, and clients are told the list changed", async () => {
+    let changed = 0;
+    asking.client.setNotificationHandler("notifications/tools/list_changed", () => {
+      changed += 1;
+    });
+    await writeFile(
+      temp.registry,
+      JSON.stringify({
+        expose: "direct",
+        policy: { default: "deny", rules: { "fixture.echo": "deny" } },
+        mcpServers: { fixture: fixtureEntry() },
+      }),
+    );
+    const hidden = await eventually(
+      async () => !(await asking.client.listTools()).tools.some((t) => t.name === "fixture__echo"),
+    );
+    expect(hidden).toBe(true);
+    expect(await eventually(() => changed > 0)).toBe(true);
+    const refused = await call(asking, "fixture__echo", { text: "x" });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('rule "fixture.echo"');
   });
 });
