@@ -29,7 +29,7 @@ export async function callToolJson(
  * The "servers" of the prelude's `resources` and `prompts` objects. No registered server can
  * have these names (a server name never starts with ":"), so they never shadow a real tool.
  */
-export const HOST_SERVERS = { resources: ":resources", prompts: ":prompts" } as const;
+export const HOST_SERVERS = { resources: ":resources", prompts: ":prompts", results: ":results" } as const;
 
 function dispatch(host: SandboxHost, server: string, tool: string, args: unknown, signal: AbortSignal) {
   const input = (typeof args === "object" && args !== null ? args : {}) as Record<string, unknown>;
@@ -49,6 +49,9 @@ function dispatch(host: SandboxHost, server: string, tool: string, args: unknown
       Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
     );
     return host.getPrompt(String(input.server ?? ""), String(input.name ?? ""), promptArgs, signal);
+  }
+  if (server === HOST_SERVERS.results && tool === "get") {
+    return host.getResult ? host.getResult(String(input.handle ?? ""), signal) : missing("results.get");
   }
   return host.callTool(server, tool, args, signal);
 }

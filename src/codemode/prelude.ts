@@ -13,7 +13,7 @@
  * - log(level, text)
  * - search(requestJson) -> Promise<string>
  * install's catalogue: JSON text of { [server]: rawToolName[] }.
- * Globals besides `tools`: `console`, `search`, `resources.read/list`, `prompts.get`.
+ * Globals besides `tools`: `console`, `search`, `resources.read/list`, `prompts.get`, `results.get`.
  */
 export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch) {
   "use strict";
@@ -182,6 +182,13 @@ export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch) {
   globalThis.prompts = freeze({
     get: function (server, name, args) {
       return hostOperation(":prompts", "get", { server: String(server), name: String(name), arguments: args === undefined ? {} : args });
+    },
+  });
+
+  globalThis.results = freeze({
+    get: function (handle) {
+      const id = handle !== null && typeof handle === "object" ? handle.handle : handle;
+      return hostOperation(":results", "get", { handle: String(id) });
     },
   });
 

@@ -26,6 +26,8 @@ export interface SandboxHost {
     args: Record<string, string>,
     signal: AbortSignal,
   ): Promise<unknown>;
+  /** `results.get(handle)`: a value an earlier run returned that was kept under a handle. */
+  getResult?(handle: string, signal: AbortSignal): Promise<unknown>;
 }
 
 /** For each server (by name), the raw names of its tools: `tools[server][name]` in the script. */

@@ -13,6 +13,7 @@ import type { RequestContext } from "../downstream/index.js";
 import type { CallToolResult, Catalogue } from "../upstream/index.js";
 import { RunScope } from "./confirm.js";
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type ServerSummary } from "./meta-tools.js";
+import type { ResultHandle, ResultStore } from "./result-store.js";
 import { type CallScope, isDryRunResult, type Router } from "./router.js";
 import { searchTools } from "./search.js";
 import { unwrapToolResult } from "./unwrap.js";
@@ -127,6 +128,7 @@ export function sandboxHost(
   catalogue: () => Catalogue,
   context: RequestContext,
   scope: CallScope,
+  results?: ResultStore,
 ): SandboxHost {
   const progress = runProgress(context);
   return {
@@ -160,6 +162,10 @@ export function sandboxHost(
     },
     async listResources() {
       return catalogue().resources.map((entry) => ({ ...entry.resource, server: entry.server }));
+    },
+    async getResult(handle) {
+      if (!results) throw new Error("results.get is not available here");
+      return scriptError(async () => JSON.parse(results.get(context.client.id, handle)) as unknown);
     },
     async getPrompt(server, name, args, signal) {
       return scriptError(() => router.scriptGetPrompt(server, name, args, { ...context, signal }, scope));
@@ -204,6 +210,8 @@ export interface RunOptions {
    * with the policy's own message (a catchable Error), not a puzzling "not a function".
    */
   readonly callable?: Catalogue;
+  /** Where `results.get(handle)` reads from; absent, it fails. */
+  readonly results?: ResultStore;
 }
 
 /** A call a dry run did not make. */
@@ -242,16 +250,21 @@ export async function runCode(
     code,
     limits: limitsForCall(limits, timeoutMs),
     catalogue: guestCatalogue(options.callable ?? catalogue()),
-    host: sandboxHost(router, catalogue, context, scope),
+    host: sandboxHost(router, catalogue, context, scope, options.results),
     signal: context.signal,
   });
   return options.dryRun ? { ...run, planned } : run;
 }
 
 /** A run as an MCP tool result: the value, the console output, and the report. */
-export function executionToolResult(run: CodeRun): CallToolResult {
+export function executionToolResult(run: CodeRun, kept?: ResultHandle): CallToolResult {
   const content: CallToolResult["content"] = [];
-  if (run.ok) {
+  if (run.ok && kept) {
+    content.push({
+      type: "text",
+      text: `${JSON.stringify(kept)}\nThe result (${kept.bytes} bytes) is kept in the gateway: read it in a later execute_code with \`await results.get("${kept.handle}")\`, or as the resource ${kept.uri}, until ${kept.expiresAt}.`,
+    });
+  } else if (run.ok) {
     content.push({ type: "text", text: run.valueJson ?? "(the script returned no value)" });
   } else {
     const error = run.error;
@@ -282,9 +295,11 @@ export function executionToolResult(run: CodeRun): CallToolResult {
           : `dry run: ${run.planned.length} call${run.planned.length === 1 ? " was" : "s were"} not made (the policy does not allow ${run.planned.length === 1 ? "it" : "them"} without asking); each returned undefined:\n${lines.join("\n")}`,
     });
   }
-  content.push({ type: "text", text: reportLine(run) });
+  content.push({ type: "text", text: reportLine(kept ? { ...run, truncated: false } : run) });
   const result: CallToolResult = { content, ...(run.ok ? {} : { isError: true }) };
-  if (run.planned) {
+  if (run.ok && kept) {
+    result.structuredContent = { ...kept };
+  } else if (run.planned) {
     result.structuredContent = {
       dryRun: true,
       value: run.ok ? (run.value ?? null) : null,

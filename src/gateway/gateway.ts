@@ -36,6 +36,13 @@ import { LoopGuard } from "./loop-guard.js";
 import { isMetaTool, metaTools } from "./meta-tools.js";
 import { ClientRelay } from "./relay.js";
 import { Reloader } from "./reloader.js";
+import {
+  DEFAULT_HANDLE_BYTES,
+  DEFAULT_HANDLE_TTL_MS,
+  RESULT_URI_PREFIX,
+  type ResultHandle,
+  ResultStore,
+} from "./result-store.js";
 import { Router } from "./router.js";
 import { type ServerReport, Upstreams } from "./upstreams.js";
 
@@ -94,6 +101,8 @@ export class Gateway implements GatewayBackend {
   readonly loopGuard: LoopGuard;
   private loopError: string | undefined;
   readonly audit: AuditLog;
+  /** Large script results, by handle (see result-store.ts). */
+  private readonly results = new ResultStore();
 
   constructor(options: GatewayOptions) {
     this.info = { name: "voidmcp", version: options.version };
@@ -267,8 +276,9 @@ export class Gateway implements GatewayBackend {
       via: "direct",
       dryRun: dryRun === true,
       callable: this.catalogue,
+      results: this.results,
     });
-    return executionToolResult(run);
+    return executionToolResult(run, run.planned ? undefined : this.keepLarge(run, context));
   }
 
   /**
@@ -283,6 +293,22 @@ export class Gateway implements GatewayBackend {
       dryRun: false,
       callable: this.catalogue,
     });
+  }
+
+  /**
+   * A return value larger than `codeMode.handleBytes` (or cut at `maxOutputBytes`) stays in the
+   * gateway under a handle for `context`'s client, instead of leaving cut.
+   */
+  private keepLarge(
+    run: ExecutionResult & { wholeJson?: string },
+    context: RequestContext,
+  ): ResultHandle | undefined {
+    const json = run.wholeJson ?? run.valueJson;
+    if (!run.ok || json === undefined) return undefined;
+    const settings = this.reloader.registry.settings.codeMode;
+    const threshold = Math.min(settings.handleBytes ?? DEFAULT_HANDLE_BYTES, this.limits.maxOutputBytes);
+    if (Buffer.byteLength(json) <= threshold) return undefined;
+    return this.results.keep(context.client.id, json, settings.handleTtlMs ?? DEFAULT_HANDLE_TTL_MS);
   }
 
   /** Calls a tool by server and upstream name (the CLI's `call`); the registry's filter applies. */
@@ -322,7 +348,11 @@ export class Gateway implements GatewayBackend {
     return this.catalogue.templates.map((entry) => entry.template);
   }
 
-  readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
+  async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
+    if (uri.startsWith(RESULT_URI_PREFIX)) {
+      const text = this.results.get(context.client.id, uri.slice(RESULT_URI_PREFIX.length));
+      return { contents: [{ uri, mimeType: "application/json", text }] };
+    }
     return this.router.readResource(uri, context);
   }
 

@@ -82,6 +82,8 @@ const CODE_MODE_KEYS = [
   "maxLogBytes",
   "maxConcurrentRuns",
   "maxQueuedRuns",
+  "handleBytes",
+  "handleTtlMs",
 ] as const satisfies readonly (keyof CodeModeSettings)[];
 /**
  * A root as the schema accepted it (absolute path, `~`, `~/…` or `file://` URI) as the `file://`

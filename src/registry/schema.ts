@@ -226,6 +226,8 @@ const codeModeSchema = z.looseObject(
     maxLogBytes: wholeNumber(1, 10_000_000, "bytes").optional(),
     maxConcurrentRuns: wholeNumber(1, 64, "runs").optional(),
     maxQueuedRuns: wholeNumber(0, 10_000, "runs").optional(),
+    handleBytes: wholeNumber(1, 100_000_000, "bytes").optional(),
+    handleTtlMs: wholeNumber(1_000, 86_400_000, "milliseconds").optional(),
   },
   { error: expected("an object") },
 );

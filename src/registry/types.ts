@@ -122,6 +122,10 @@ export interface CodeModeSettings {
   readonly maxLogBytes?: number;
   readonly maxConcurrentRuns?: number;
   readonly maxQueuedRuns?: number;
+  /** A script's return value larger than this (as JSON) leaves as a result handle (default 64 KB). */
+  readonly handleBytes?: number;
+  /** How long a result handle stays readable (default 30 minutes). */
+  readonly handleTtlMs?: number;
 }
 
 export interface RestartPolicy {
