@@ -295,7 +295,15 @@ export function executionToolResult(run: CodeRun, kept?: ResultHandle): CallTool
           : `dry run: ${run.planned.length} call${run.planned.length === 1 ? " was" : "s were"} not made (the policy does not allow ${run.planned.length === 1 ? "it" : "them"} without asking); each returned undefined:\n${lines.join("\n")}`,
     });
   }
-  content.push({ type: "text", text: reportLine(kept ? { ...run, truncated: false } : run) });
+  // A kept value was not cut: what was "over maxOutputBytes" is now a handle.
+  const reported = kept
+    ? {
+        ...run,
+        truncated: false,
+        report: { ...run.report, limitsHit: run.report.limitsHit.filter((l) => l !== "maxOutputBytes") },
+      }
+    : run;
+  content.push({ type: "text", text: reportLine(reported) });
   const result: CallToolResult = { content, ...(run.ok ? {} : { isError: true }) };
   if (run.ok && kept) {
     result.structuredContent = { ...kept };
