@@ -7,6 +7,7 @@ import { doctorCommand } from "./commands/doctor.js";
 import { importCommand } from "./commands/import.js";
 import { initCommand } from "./commands/init.js";
 import { listCommand } from "./commands/list.js";
+import { logCommand } from "./commands/log.js";
 import { removeCommand } from "./commands/remove.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   tokenCommand,
   importCommand,
   initCommand,
+  logCommand,
 ];
 
 const TOP_LEVEL = new Set(["--help", "-h", "--version", "-V", "--"]);

@@ -1073,7 +1073,7 @@ describe("hostile code", () => {
     expect(value).toEqual([]);
   });
 
-  it("has exactly the standard globals plus console, search and tools", async () => {
+  it("has exactly the standard globals plus console, search, tools, resources, prompts and results", async () => {
     const value = await returned("return Object.getOwnPropertyNames(globalThis).sort();");
     expect(value).toEqual([
       "AggregateError",
@@ -1136,6 +1136,9 @@ describe("hostile code", () => {
       "isNaN",
       "parseFloat",
       "parseInt",
+      "prompts",
+      "resources",
+      "results",
       "search",
       "tools",
       "undefined",

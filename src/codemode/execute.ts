@@ -49,6 +49,8 @@ export interface ExecutionResult {
   /** The returned value, when it was returned whole. */
   readonly value: unknown;
   readonly truncated: boolean;
+  /** The returned value's whole JSON when `valueJson` was cut (what a result handle keeps). */
+  readonly wholeJson?: string;
   readonly error: ExecutionError | undefined;
   readonly logs: readonly LogEntry[];
   readonly report: ExecutionReport;
@@ -111,6 +113,7 @@ export async function executeCode(request: ExecuteRequest): Promise<ExecutionRes
     valueJson,
     value,
     truncated: outcome.truncated,
+    ...(outcome.wholeJson !== undefined ? { wholeJson: outcome.wholeJson } : {}),
     error,
     // Errors logged by the script show the user's line numbers, as its own errors do.
     logs: logs.map((entry) => ({ level: entry.level, text: toUserPositions(entry.text) })),

@@ -13,6 +13,7 @@
  * - log(level, text)
  * - search(requestJson) -> Promise<string>
  * install's catalogue: JSON text of { [server]: rawToolName[] }.
+ * Globals besides `tools`: `console`, `search`, `resources.read/list`, `prompts.get`, `results.get`.
  */
 export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch) {
   "use strict";
@@ -167,6 +168,29 @@ export const PRELUDE = String.raw`(function (hostCall, hostLog, hostSearch) {
       },
     });
   }
+
+  // resources and prompts travel as calls of reserved servers (host-bridge.ts HOST_SERVERS):
+  // the same limits, cancellation and report line as tool calls.
+  async function hostOperation(server, operation, args) {
+    const result = await hostCall(server, operation, stringify(args));
+    return result === undefined ? undefined : parse(result);
+  }
+  globalThis.resources = freeze({
+    read: function (uri) { return hostOperation(":resources", "read", { uri: String(uri) }); },
+    list: function () { return hostOperation(":resources", "list", {}); },
+  });
+  globalThis.prompts = freeze({
+    get: function (server, name, args) {
+      return hostOperation(":prompts", "get", { server: String(server), name: String(name), arguments: args === undefined ? {} : args });
+    },
+  });
+
+  globalThis.results = freeze({
+    get: function (handle) {
+      const id = handle !== null && typeof handle === "object" ? handle.handle : handle;
+      return hostOperation(":results", "get", { handle: String(id) });
+    },
+  });
 
   globalThis.search = async function (query, options) {
     const request = stringify({ query: query === undefined ? "" : String(query), options: options === undefined ? {} : options });

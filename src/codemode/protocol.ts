@@ -75,6 +75,8 @@ export type RunOutcome =
       readonly resultJson: string | undefined;
       /** Whether resultJson was cut. */
       readonly truncated: boolean;
+      /** The uncut JSON when resultJson was cut: the gateway may keep it under a handle. */
+      readonly wholeJson?: string;
       readonly error: GuestError | undefined;
       readonly calls: readonly ToolCallRecord[];
       readonly limitsHit: readonly LimitName[];

@@ -90,6 +90,7 @@ function serve(port: MessagePort, start: WorkerStart): void {
           kind: "ran",
           resultJson: capped?.json,
           truncated: capped?.truncated ?? false,
+          ...(capped?.truncated ? { wholeJson: outcome.resultJson } : {}),
           error: outcome.error,
           calls: outcome.calls,
           limitsHit: outcome.limitsHit,

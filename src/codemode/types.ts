@@ -13,6 +13,21 @@ export interface SandboxHost {
   callTool(server: string, tool: string, args: unknown, signal: AbortSignal): Promise<unknown>;
   /** The `search()` available inside scripts; resolves with a JSON-compatible value. */
   search(query: string, options: unknown): Promise<unknown>;
+  /**
+   * `resources.read(uri)`, `resources.list()` and `prompts.get(server, name, args)` in scripts.
+   * They travel like tool calls (see HOST_SERVERS), so they count against `maxToolCalls`, stop
+   * with the run and show in the report; a host without them fails those calls.
+   */
+  readResource?(uri: string, signal: AbortSignal): Promise<unknown>;
+  listResources?(signal: AbortSignal): Promise<unknown>;
+  getPrompt?(
+    server: string,
+    name: string,
+    args: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<unknown>;
+  /** `results.get(handle)`: a value an earlier run returned that was kept under a handle. */
+  getResult?(handle: string, signal: AbortSignal): Promise<unknown>;
 }
 
 /** For each server (by name), the raw names of its tools: `tools[server][name]` in the script. */

@@ -12,6 +12,7 @@ export type VoidErrorCode =
   | "upstream_unavailable" // the upstream is not connected (starting, failed, disabled)
   | "upstream_error" // the upstream answered with a protocol error
   | "timeout" // a call took longer than its timeout
+  | "denied" // the registry's policy, or the person asked, refused a call
   | "internal"; // a bug in voidmcp
 
 export interface VoidErrorOptions {
@@ -88,6 +89,7 @@ export function rpcErrorOf(error: unknown): RpcError {
     case "conflict":
     case "upstream_unavailable":
     case "timeout":
+    case "denied":
     case "internal":
       return { code: INTERNAL_ERROR, message: describeError(error) };
     default: {

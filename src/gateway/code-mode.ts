@@ -11,8 +11,10 @@ import {
 import { describeError } from "../core/index.js";
 import type { RequestContext } from "../downstream/index.js";
 import type { CallToolResult, Catalogue } from "../upstream/index.js";
+import { RunScope } from "./confirm.js";
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type ServerSummary } from "./meta-tools.js";
-import type { Router } from "./router.js";
+import type { ResultHandle, ResultStore } from "./result-store.js";
+import { type CallScope, isDryRunResult, type Router } from "./router.js";
 import { searchTools } from "./search.js";
 import { unwrapToolResult } from "./unwrap.js";
 
@@ -125,6 +127,8 @@ export function sandboxHost(
   router: Router,
   catalogue: () => Catalogue,
   context: RequestContext,
+  scope: CallScope,
+  results?: ResultStore,
 ): SandboxHost {
   const progress = runProgress(context);
   return {
@@ -135,14 +139,17 @@ export function sandboxHost(
           typeof args === "object" && args !== null && !Array.isArray(args)
             ? (args as Record<string, unknown>)
             : {};
-        result = await router.callToolOf(server, tool, input, {
-          ...context,
-          signal,
-          onprogress: progress && ((p) => progress(`${server}.${tool}`, p)),
-        });
+        result = await router.callToolOf(
+          server,
+          tool,
+          input,
+          { ...context, signal, onprogress: progress && ((p) => progress(`${server}.${tool}`, p)) },
+          scope,
+        );
       } catch (error) {
         throw new Error(describeError(error));
       }
+      if (isDryRunResult(result)) return undefined;
       const unwrapped = unwrapToolResult(result);
       if (!unwrapped.ok) throw new Error(unwrapped.message);
       return unwrapped.value;
@@ -150,7 +157,29 @@ export function sandboxHost(
     async search(query, options) {
       return searchCatalogue(catalogue(), searchRequest(query, options)).structured;
     },
+    async readResource(uri, signal) {
+      return scriptError(() => router.scriptReadResource(uri, { ...context, signal }, scope));
+    },
+    async listResources() {
+      return catalogue().resources.map((entry) => ({ ...entry.resource, server: entry.server }));
+    },
+    async getResult(handle) {
+      if (!results) throw new Error("results.get is not available here");
+      return scriptError(async () => JSON.parse(results.get(context.client.id, handle)) as unknown);
+    },
+    async getPrompt(server, name, args, signal) {
+      return scriptError(() => router.scriptGetPrompt(server, name, args, { ...context, signal }, scope));
+    },
   };
+}
+
+/** A failure as the Error a script sees: the message (with its hint), no host stack. */
+async function scriptError<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new Error(describeError(error));
+  }
 }
 
 type Progress = Parameters<NonNullable<RequestContext["onprogress"]>>[0];
@@ -172,28 +201,70 @@ function runProgress(context: RequestContext): ((call: string, progress: Progres
   };
 }
 
-/** Runs one `execute_code` call against the current catalogue, as `context`'s call. */
-export function runCode(
+export interface RunOptions {
+  readonly via: "direct" | "cli";
+  /** Run no tool whose decision is not `allow`; list those calls instead. */
+  readonly dryRun: boolean;
+  /**
+   * The tools a script may name, denied ones included: calling one reaches the router and fails
+   * with the policy's own message (a catchable Error), not a puzzling "not a function".
+   */
+  readonly callable?: Catalogue;
+  /** Where `results.get(handle)` reads from; absent, it fails. */
+  readonly results?: ResultStore;
+}
+
+/** A call a dry run did not make. */
+export interface PlannedCall {
+  readonly tool: string;
+  readonly args: unknown;
+}
+
+/** A run, plus the calls a dry run recorded instead of making. */
+export interface CodeRun extends ExecutionResult {
+  readonly planned?: readonly PlannedCall[];
+}
+
+/**
+ * Runs one `execute_code` call against the current catalogue, as `context`'s call. The run is one
+ * scope for the policy: positions count within it, and "allow the rest of this run" ends with it.
+ */
+export async function runCode(
   code: string,
   timeoutMs: number | undefined,
   limits: CodeModeLimits,
   router: Router,
   catalogue: () => Catalogue,
   context: RequestContext,
-): Promise<ExecutionResult> {
-  return executeCode({
+  options: RunOptions = { via: "direct", dryRun: false },
+): Promise<CodeRun> {
+  const planned: PlannedCall[] = [];
+  const scope: CallScope = {
+    via: options.via === "cli" ? "cli" : "script",
+    run: new RunScope(),
+    ...(options.dryRun
+      ? { dryRun: (server, tool, args) => planned.push({ tool: `${server}.${tool}`, args }) }
+      : {}),
+  };
+  const run = await executeCode({
     code,
     limits: limitsForCall(limits, timeoutMs),
-    catalogue: guestCatalogue(catalogue()),
-    host: sandboxHost(router, catalogue, context),
+    catalogue: guestCatalogue(options.callable ?? catalogue()),
+    host: sandboxHost(router, catalogue, context, scope, options.results),
     signal: context.signal,
   });
+  return options.dryRun ? { ...run, planned } : run;
 }
 
 /** A run as an MCP tool result: the value, the console output, and the report. */
-export function executionToolResult(run: ExecutionResult): CallToolResult {
+export function executionToolResult(run: CodeRun, kept?: ResultHandle): CallToolResult {
   const content: CallToolResult["content"] = [];
-  if (run.ok) {
+  if (run.ok && kept) {
+    content.push({
+      type: "text",
+      text: `${JSON.stringify(kept)}\nThe result (${kept.bytes} bytes) is kept in the gateway: read it in a later execute_code with \`await results.get("${kept.handle}")\`, or as the resource ${kept.uri}, until ${kept.expiresAt}.`,
+    });
+  } else if (run.ok) {
     content.push({ type: "text", text: run.valueJson ?? "(the script returned no value)" });
   } else {
     const error = run.error;
@@ -214,9 +285,35 @@ export function executionToolResult(run: ExecutionResult): CallToolResult {
       text: `console:\n${run.logs.map((l) => `[${l.level}] ${l.text}`).join("\n")}`,
     });
   }
-  content.push({ type: "text", text: reportLine(run) });
+  if (run.planned) {
+    const lines = run.planned.map((call, i) => `${i + 1}. ${call.tool}(${JSON.stringify(call.args)})`);
+    content.push({
+      type: "text",
+      text:
+        run.planned.length === 0
+          ? "dry run: every call the script made is allowed by the policy; none was held back"
+          : `dry run: ${run.planned.length} call${run.planned.length === 1 ? " was" : "s were"} not made (the policy does not allow ${run.planned.length === 1 ? "it" : "them"} without asking); each returned undefined:\n${lines.join("\n")}`,
+    });
+  }
+  // A kept value was not cut: what was "over maxOutputBytes" is now a handle.
+  const reported = kept
+    ? {
+        ...run,
+        truncated: false,
+        report: { ...run.report, limitsHit: run.report.limitsHit.filter((l) => l !== "maxOutputBytes") },
+      }
+    : run;
+  content.push({ type: "text", text: reportLine(reported) });
   const result: CallToolResult = { content, ...(run.ok ? {} : { isError: true }) };
-  if (run.ok && typeof run.value === "object" && run.value !== null && !Array.isArray(run.value)) {
+  if (run.ok && kept) {
+    result.structuredContent = { ...kept };
+  } else if (run.planned) {
+    result.structuredContent = {
+      dryRun: true,
+      value: run.ok ? (run.value ?? null) : null,
+      plannedCalls: run.planned,
+    };
+  } else if (run.ok && typeof run.value === "object" && run.value !== null && !Array.isArray(run.value)) {
     result.structuredContent = run.value as Record<string, unknown>;
   }
   return result;

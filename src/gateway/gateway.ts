@@ -23,6 +23,7 @@ import type {
   Tool,
 } from "../upstream/index.js";
 import { CHAIN_HEADER } from "../upstream/index.js";
+import { AuditLog, auditLogPath } from "./audit-log.js";
 import {
   executionToolResult,
   runCode,
@@ -35,6 +36,13 @@ import { LoopGuard } from "./loop-guard.js";
 import { isMetaTool, metaTools } from "./meta-tools.js";
 import { ClientRelay } from "./relay.js";
 import { Reloader } from "./reloader.js";
+import {
+  DEFAULT_HANDLE_BYTES,
+  DEFAULT_HANDLE_TTL_MS,
+  RESULT_URI_PREFIX,
+  type ResultHandle,
+  ResultStore,
+} from "./result-store.js";
 import { Router } from "./router.js";
 import { type ServerReport, Upstreams } from "./upstreams.js";
 
@@ -52,6 +60,8 @@ export interface GatewayOptions {
    * `serve` wants. One-shot commands leave it off and report the first failure as it is.
    */
   readonly heal?: boolean;
+  /** The audit log file; default `auditLogPath(env)` (the state directory). */
+  readonly auditPath?: string;
 }
 
 export interface GatewayReport {
@@ -98,6 +108,9 @@ export class Gateway implements GatewayBackend {
   private toolList:
     | { readonly catalogue: Catalogue; readonly registry: Registry; readonly tools: Tool[] }
     | undefined;
+  readonly audit: AuditLog;
+  /** Large script results, by handle (see result-store.ts). */
+  private readonly results = new ResultStore();
 
   constructor(options: GatewayOptions) {
     this.info = { name: "voidmcp", version: options.version };
@@ -122,11 +135,17 @@ export class Gateway implements GatewayBackend {
       options.registry.settings,
     );
     this.reloader = new Reloader(options.registry, this.upstreams, options.log, options.registryError);
+    this.audit = new AuditLog(options.auditPath ?? auditLogPath(env), options.log);
     this.router = new Router(
       this.upstreams,
       this.relay,
       () => this.reloader.registry.settings.firstListWaitMs,
       options.log,
+      {
+        policy: () => this.reloader.registry.settings.policy,
+        registryPath: () => this.reloader.registry.path,
+        audit: this.audit,
+      },
     );
   }
 
@@ -136,6 +155,14 @@ export class Gateway implements GatewayBackend {
 
   get catalogue(): Catalogue {
     return this.upstreams.catalogue;
+  }
+
+  /** The catalogue as clients and scripts see it: tools the policy denies are left out. */
+  private get visible(): Catalogue {
+    return visibleCatalogue(
+      this.upstreams.catalogue,
+      (entry) => this.router.verdict(entry).decision !== "deny",
+    );
   }
 
   /** Starts every registered server in the background, and prepares a Code Mode sandbox. */
@@ -206,14 +233,16 @@ export class Gateway implements GatewayBackend {
 
   async listTools(): Promise<Tool[]> {
     await this.firstList();
+    // The list depends on the catalogue and the registry (exposure, limits, policy) only.
     const catalogue = this.catalogue;
     const registry = this.reloader.registry;
     const cached = this.toolList;
     if (cached?.catalogue === catalogue && cached.registry === registry) return cached.tools;
-    const upstream = catalogue.tools;
+    const visible = this.visible;
+    const upstream = visible.tools;
     const limits = this.limits;
     const direct = exposeDirect(registry.settings.expose, upstream.length, true);
-    const meta = metaTools(serverSummaries(catalogue), limits.timeoutMs, limits.maxTimeoutMs);
+    const meta = metaTools(serverSummaries(visible), limits.timeoutMs, limits.maxTimeoutMs);
     const tools = [...meta, ...(direct ? upstream.map((entry) => entry.tool) : [])];
     this.toolList = { catalogue, registry, tools };
     return tools;
@@ -227,7 +256,7 @@ export class Gateway implements GatewayBackend {
     if (!isMetaTool(name)) return this.router.callTool(name, args, context);
     switch (name) {
       case "search": {
-        const answer = searchCatalogue(this.catalogue, searchRequest(args?.query, args));
+        const answer = searchCatalogue(this.visible, searchRequest(args?.query, args));
         return { content: [{ type: "text", text: answer.text }], structuredContent: answer.structured };
       }
       case "execute_code":
@@ -253,7 +282,18 @@ export class Gateway implements GatewayBackend {
     if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs > 0))) {
       throw new VoidError("usage", "execute_code's `timeoutMs` must be a positive number of milliseconds");
     }
-    return executionToolResult(await this.runScript(code, timeoutMs, context));
+    const dryRun = args?.dryRun;
+    if (dryRun !== undefined && typeof dryRun !== "boolean") {
+      throw new VoidError("usage", "execute_code's `dryRun` must be true or false");
+    }
+    await this.firstList();
+    const run = await runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context, {
+      via: "direct",
+      dryRun: dryRun === true,
+      callable: this.catalogue,
+      results: this.results,
+    });
+    return executionToolResult(run, run.planned ? undefined : this.keepLarge(run, context));
   }
 
   /**
@@ -263,7 +303,27 @@ export class Gateway implements GatewayBackend {
    */
   async runScript(code: string, timeoutMs?: number, context?: RequestContext): Promise<ExecutionResult> {
     await this.firstList();
-    return runCode(code, timeoutMs, this.limits, this.router, () => this.catalogue, context ?? noClient());
+    return runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context ?? noClient(), {
+      via: context ? "direct" : "cli",
+      dryRun: false,
+      callable: this.catalogue,
+    });
+  }
+
+  /**
+   * A return value larger than `codeMode.handleBytes` (or cut at `maxOutputBytes`) stays in the
+   * gateway under a handle for `context`'s client, instead of leaving cut.
+   */
+  private keepLarge(
+    run: ExecutionResult & { wholeJson?: string },
+    context: RequestContext,
+  ): ResultHandle | undefined {
+    const json = run.wholeJson ?? run.valueJson;
+    if (!run.ok || json === undefined) return undefined;
+    const settings = this.reloader.registry.settings.codeMode;
+    const threshold = Math.min(settings.handleBytes ?? DEFAULT_HANDLE_BYTES, this.limits.maxOutputBytes);
+    if (Buffer.byteLength(json) <= threshold) return undefined;
+    return this.results.keep(context.client.id, json, settings.handleTtlMs ?? DEFAULT_HANDLE_TTL_MS);
   }
 
   /** Calls a tool by server and upstream name (the CLI's `call`); the registry's filter applies. */
@@ -272,7 +332,7 @@ export class Gateway implements GatewayBackend {
     tool: string,
     args: Record<string, unknown> | undefined,
   ): Promise<CallToolResult> {
-    return this.router.callToolOf(server, tool, args, noClient());
+    return this.router.callToolOf(server, tool, args, noClient(), { via: "cli" });
   }
 
   /** What server `name` lists, filter or not (to tell a hidden tool from a missing one). */
@@ -303,7 +363,11 @@ export class Gateway implements GatewayBackend {
     return this.catalogue.templates.map((entry) => entry.template);
   }
 
-  readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
+  async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
+    if (uri.startsWith(RESULT_URI_PREFIX)) {
+      const text = this.results.get(context.client.id, uri.slice(RESULT_URI_PREFIX.length));
+      return { contents: [{ uri, mimeType: "application/json", text }] };
+    }
     return this.router.readResource(uri, context);
   }
 
@@ -348,6 +412,27 @@ function noClient(): RequestContext {
       request: () => Promise.reject(new VoidError("upstream_error", "no MCP client is connected to answer")),
       notify: () => Promise.resolve(),
     },
+  };
+}
+
+/** `catalogue` with only the tools `keep` lets through; everything else is the catalogue's own. */
+function visibleCatalogue(
+  catalogue: Catalogue,
+  keep: (entry: Catalogue["tools"][number]) => boolean,
+): Catalogue {
+  const tools = catalogue.tools.filter(keep);
+  if (tools.length === catalogue.tools.length) return catalogue;
+  const kept = (entry: Catalogue["tools"][number] | undefined) => (entry && keep(entry) ? entry : undefined);
+  return {
+    tools,
+    prompts: catalogue.prompts,
+    resources: catalogue.resources,
+    templates: catalogue.templates,
+    collisions: catalogue.collisions,
+    tool: (exposed) => kept(catalogue.tool(exposed)),
+    toolOf: (server, name) => kept(catalogue.toolOf(server, name)),
+    prompt: (exposed) => catalogue.prompt(exposed),
+    resourceOwner: (uri) => catalogue.resourceOwner(uri),
   };
 }
 

@@ -4,6 +4,8 @@
  */
 
 export type { CallToolResult, Tool } from "../upstream/index.js";
+export { type AuditRecord, auditLogPath } from "./audit-log.js";
+export { type AuditFilter, auditRecords, formatAuditRecord } from "./audit-query.js";
 export { reportLine } from "./code-mode.js";
 export { Gateway, type GatewayOptions, type GatewayReport } from "./gateway.js";
 export {

@@ -78,6 +78,7 @@ export function executeCodeTool(
       "- `await tools.<server>.<tool>(args)` calls a tool; names that are not identifiers use brackets: `tools['my-server']['get-item']({ id: 1 })`. It resolves with the result: structured content, else the text parsed as JSON when it is JSON, else the text. A tool error throws an Error with the tool's message.",
       "- `await search('words', { detail: 'signatures' })` finds tools and their TypeScript signatures from inside a script; the `search` MCP tool shows the same before you write code.",
       "- `console.log(...)` output is returned with the result.",
+      "- Some tools need the person's confirmation or are refused by the gateway's policy; a refused call throws an Error you can catch. Pass `dryRun: true` to see which calls a script would make without making those.",
       "",
       "Habits: discover signatures with `search` first. Run independent calls in parallel with `await Promise.allSettled([...])` (they really overlap). Return a small projection (the fields you need, a count, the top few rows), not whole payloads. When a result's shape is unknown, `console.log` a sample first. Wrap calls that may fail in try/catch.",
       "",
@@ -98,6 +99,11 @@ export function executeCodeTool(
           minimum: 1,
           maximum: maxTimeoutMs,
           description: `Wall-clock limit for this run (default ${defaultTimeoutMs}).`,
+        },
+        dryRun: {
+          type: "boolean",
+          description:
+            "Check a plan without writing: every call the policy does not simply allow is not made, returns undefined, and is listed in the result.",
         },
       },
       required: ["code"],

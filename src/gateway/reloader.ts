@@ -56,9 +56,12 @@ export class Reloader {
   /** Makes `next` the live registry, touching only the servers that changed. */
   apply(next: Registry): ServerDiff {
     const diff = diffServers(this.live.servers, next.servers);
+    const policyChanged = JSON.stringify(this.live.settings.policy) !== JSON.stringify(next.settings.policy);
     this.live = next;
     this.problem = undefined;
     this.upstreams.apply(next.servers, diff, next.settings);
+    // Denied tools are left out of tools/list: a policy edit can change what clients see.
+    if (policyChanged) this.upstreams.listChanged(["tools"]);
     const parts = [
       diff.added.length > 0 ? `started ${diff.added.map((s) => s.name).join(", ")}` : "",
       diff.removed.length > 0 ? `stopped ${diff.removed.map((s) => s.name).join(", ")}` : "",

@@ -1,6 +1,6 @@
 import { describeError, type Logger, PREFIX_SEPARATOR, VoidError } from "../core/index.js";
 import type { RequestContext } from "../downstream/index.js";
-import type { ServerSpec } from "../registry/index.js";
+import type { PolicySettings, ServerSpec } from "../registry/index.js";
 import type {
   CallToolResult,
   CompleteRequestParams,
@@ -8,12 +8,39 @@ import type {
   GetPromptResult,
   LoggingLevel,
   ReadResourceResult,
+  ToolEntry,
   UpstreamServer,
 } from "../upstream/index.js";
+import { type AuditLog, argumentShape, type CallVia, type Confirmation } from "./audit-log.js";
+import { askPerson, type RunScope } from "./confirm.js";
+import { decideTool, type PolicyVerdict } from "./policy.js";
 import type { ClientRelay } from "./relay.js";
 import type { Upstreams } from "./upstreams.js";
 
 type NameKind = "tool" | "prompt";
+
+/** What the router needs to decide and record tool calls; read live, so an edit applies at once. */
+export interface CallGuard {
+  policy(): PolicySettings;
+  /** Named in refusals, so the person knows which file to edit. */
+  registryPath(): string;
+  readonly audit: AuditLog;
+}
+
+/**
+ * Where a tool call comes from. A script's calls carry their run (positions, "allow the rest of
+ * this run"); `dryRun` runs no tool whose decision is not `allow` and records it instead.
+ */
+export interface CallScope {
+  readonly via: CallVia;
+  readonly run?: RunScope;
+  readonly dryRun?: (server: string, tool: string, args: unknown) => void;
+}
+
+const DIRECT: CallScope = { via: "direct" };
+
+/** Reading a resource or getting a prompt changes nothing: only a rule can ask or deny. */
+const READ_ONLY = { readOnlyHint: true } as const;
 
 /**
  * The one path every call to an upstream takes, whether a client made it directly or a Code
@@ -27,12 +54,25 @@ export class Router {
   private readonly relay: ClientRelay;
   private readonly startupWaitMs: () => number;
   private readonly log: Logger;
+  private readonly guard: CallGuard;
 
-  constructor(upstreams: Upstreams, relay: ClientRelay, startupWaitMs: () => number, log: Logger) {
+  constructor(
+    upstreams: Upstreams,
+    relay: ClientRelay,
+    startupWaitMs: () => number,
+    log: Logger,
+    guard: CallGuard,
+  ) {
     this.upstreams = upstreams;
     this.relay = relay;
     this.startupWaitMs = startupWaitMs;
     this.log = log;
+    this.guard = guard;
+  }
+
+  /** The policy's verdict for a catalogue entry (what lists and search hide when it is deny). */
+  verdict(entry: ToolEntry): PolicyVerdict {
+    return decideTool(this.guard.policy(), entry.server, entry.upstreamName, entry.tool.annotations);
   }
 
   /** A tool by the name clients see. */
@@ -40,12 +80,11 @@ export class Router {
     name: string,
     args: Record<string, unknown> | undefined,
     context: RequestContext,
+    scope: CallScope = DIRECT,
   ): Promise<CallToolResult> {
     const entry = await this.find(ownerOfName(name), () => this.upstreams.catalogue.tool(name));
     if (!entry) throw this.unknown("tool", name);
-    return this.run(entry.server, context, (server) =>
-      server.callTool(entry.upstreamName, args, callOptions(context)),
-    );
+    return this.guarded(entry, args, context, scope);
   }
 
   /** A tool by its server and upstream name, as scripts call it; the registry's filter still applies. */
@@ -54,6 +93,7 @@ export class Router {
     tool: string,
     args: Record<string, unknown> | undefined,
     context: RequestContext,
+    scope: CallScope = DIRECT,
   ): Promise<CallToolResult> {
     const entry = await this.find(
       (spec) => spec.name === serverName,
@@ -62,9 +102,185 @@ export class Router {
     if (!entry) {
       throw new VoidError("not_found", `tool "${tool}" of server "${serverName}" is not available`);
     }
-    return this.run(entry.server, context, (server) =>
-      server.callTool(entry.upstreamName, args, callOptions(context)),
+    return this.guarded(entry, args, context, scope);
+  }
+
+  /** A tool call: the policy for its catalogue entry, then the call on its server. */
+  private guarded(
+    entry: ToolEntry,
+    args: Record<string, unknown> | undefined,
+    context: RequestContext,
+    scope: CallScope,
+  ): Promise<CallToolResult> {
+    return this.audited(
+      { server: entry.server, name: entry.upstreamName, verdict: this.verdict(entry) },
+      args,
+      context,
+      scope,
+      () =>
+        this.run(entry.server, context, (server) =>
+          server.callTool(entry.upstreamName, args, callOptions(context)),
+        ),
+      (result) => (result.isError ? "tool_error" : undefined),
+      DRY_RUN_RESULT,
     );
+  }
+
+  /**
+   * A script's `resources.read(uri)`: read-only by nature, so allowed unless a rule names it
+   * (`<server>.<uri glob>`); audited as `resources/read` with the shape of its arguments only.
+   */
+  async scriptReadResource(
+    uri: string,
+    context: RequestContext,
+    scope: CallScope,
+  ): Promise<ReadResourceResult | undefined> {
+    const owner = await this.resourceOwner(uri);
+    const verdict = decideTool(this.guard.policy(), owner, uri, READ_ONLY);
+    return this.audited(
+      { server: owner, name: uri, audited: "resources/read", verdict },
+      { uri },
+      context,
+      scope,
+      () => this.run(owner, context, (server) => server.readResource(uri, { signal: context.signal })),
+      () => undefined,
+      undefined,
+    );
+  }
+
+  /** A script's `prompts.get(server, name, args)`: allowed unless a rule names `<server>.<prompt>`. */
+  async scriptGetPrompt(
+    serverName: string,
+    name: string,
+    args: Record<string, string>,
+    context: RequestContext,
+    scope: CallScope,
+  ): Promise<GetPromptResult | undefined> {
+    const entry = await this.find(
+      (spec) => spec.name === serverName,
+      () => this.upstreams.catalogue.prompts.find((p) => p.server === serverName && p.upstreamName === name),
+    );
+    if (!entry)
+      throw new VoidError("not_found", `prompt "${name}" of server "${serverName}" is not available`);
+    const verdict = decideTool(this.guard.policy(), entry.server, entry.upstreamName, READ_ONLY);
+    return this.audited(
+      {
+        server: entry.server,
+        name: entry.upstreamName,
+        audited: `prompts/get ${entry.upstreamName}`,
+        verdict,
+      },
+      args,
+      context,
+      scope,
+      () =>
+        this.run(entry.server, context, (server) =>
+          server.getPrompt(entry.upstreamName, args, { signal: context.signal }),
+        ),
+      () => undefined,
+      undefined,
+    );
+  }
+
+  /**
+   * The policy, then the call, then one audit line whatever happened. A denied call, and a
+   * confirmation refused, fail with VoidError("denied") before anything reaches the upstream.
+   * In a dry run a call that is not `allow` is recorded and answered with `dryRunValue` instead.
+   */
+  private async audited<T>(
+    target: { server: string; name: string; audited?: string; verdict: PolicyVerdict },
+    args: Record<string, unknown> | undefined,
+    context: RequestContext,
+    scope: CallScope,
+    call: () => Promise<T>,
+    failureOf: (result: T) => string | undefined,
+    dryRunValue: T,
+  ): Promise<T> {
+    const { server, name, verdict } = target;
+    const started = performance.now();
+    const position = scope.run?.nextPosition();
+    let confirmation: Confirmation | undefined;
+    const record = (ok: boolean, bytes: number, error?: string) =>
+      this.guard.audit.append({
+        time: new Date().toISOString(),
+        client: context.client.id,
+        via: scope.via,
+        server,
+        tool: target.audited ?? name,
+        decision: verdict.decision,
+        because: verdict.because,
+        ...(confirmation ? { confirmation } : {}),
+        durationMs: Math.round(performance.now() - started),
+        ok,
+        ...(error ? { error } : {}),
+        bytes,
+        args: argumentShape(args ?? {}),
+      });
+    try {
+      if (verdict.decision !== "allow" && scope.dryRun) {
+        confirmation = "dry_run";
+        scope.dryRun(server, name, args ?? {});
+        record(true, 0);
+        return dryRunValue;
+      }
+      if (verdict.decision === "deny") {
+        throw new VoidError(
+          "denied",
+          `${server}.${name} is denied by voidmcp's policy (${verdict.because})`,
+          {
+            hint: `the policy is set in ${this.guard.registryPath()}`,
+          },
+        );
+      }
+      if (verdict.decision === "confirm") {
+        confirmation = await this.confirm(server, name, args, context, scope, verdict, position);
+      }
+      const result = await call();
+      const failure = failureOf(result);
+      record(failure === undefined, Buffer.byteLength(JSON.stringify(result) ?? ""), failure);
+      return result;
+    } catch (error) {
+      if (
+        error instanceof VoidError &&
+        error.code === "denied" &&
+        typeof error.details.confirmation === "string"
+      ) {
+        confirmation = error.details.confirmation as Confirmation;
+      }
+      record(false, 0, error instanceof VoidError ? error.code : "error");
+      throw error;
+    }
+  }
+
+  private async confirm(
+    serverName: string,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    context: RequestContext,
+    scope: CallScope,
+    verdict: PolicyVerdict,
+    position: number | undefined,
+  ): Promise<Confirmation> {
+    // A person typed the CLI command: that is their confirmation.
+    if (scope.via === "cli") return "cli";
+    const key = `${serverName}.${name}`;
+    const request = {
+      server: serverName,
+      tool: name,
+      args: args ?? {},
+      because: verdict.because,
+      position,
+      timeoutMs: this.guard.policy().confirmTimeoutMs,
+      registryPath: this.guard.registryPath(),
+    };
+    const run = scope.run;
+    if (!run) return askPerson(context, request, false);
+    return run.oneAtATime(async () => {
+      if (run.allows(key)) return "remembered_for_run";
+      const answer = await askPerson(context, request, true);
+      if (answer === "accepted_for_run") run.allow(key);
+      return answer;
+    });
   }
 
   async getPrompt(
@@ -194,6 +410,14 @@ export class Router {
           : "call prompts/list to see the available names",
     });
   }
+}
+
+/** What a dry run's recorder answers in place of a tool that was not called (compared by identity). */
+const DRY_RUN_RESULT: CallToolResult = Object.freeze({ content: [] });
+
+/** Whether a result is the dry run's stand-in: the script then sees `undefined`. */
+export function isDryRunResult(result: CallToolResult): boolean {
+  return result === DRY_RUN_RESULT;
 }
 
 function callOptions(context: RequestContext) {

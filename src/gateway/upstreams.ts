@@ -152,6 +152,11 @@ export class Upstreams {
     }));
   }
 
+  /** Tells clients a list changed for a reason of the gateway's own (a policy edit hides or shows tools). */
+  listChanged(kinds: readonly ListKind[]): void {
+    this.listeners.emit(kinds);
+  }
+
   onListChanged(listener: (kinds: readonly ListKind[]) => void): () => void {
     return this.listeners.add(listener);
   }

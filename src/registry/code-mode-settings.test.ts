@@ -33,6 +33,8 @@ describe("codeMode settings in the registry file", () => {
     { key: "maxLogBytes", low: 1, high: 10_000_000 },
     { key: "maxConcurrentRuns", low: 1, high: 64 },
     { key: "maxQueuedRuns", low: 0, high: 10_000 },
+    { key: "handleBytes", low: 1, high: 100_000_000 },
+    { key: "handleTtlMs", low: 1_000, high: 86_400_000 },
   ];
 
   it.each(limits)("take $key from $low to $high", ({ key, low, high }) => {

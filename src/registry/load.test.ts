@@ -6,6 +6,7 @@ import { describeError } from "../core/index.js";
 import { emptyRegistry, loadRegistry } from "./load.js";
 import { resolveRegistryPath } from "./resolve-path.js";
 import { rejectedVoidError } from "./test-helpers.js";
+import { DEFAULT_POLICY } from "./types.js";
 
 describe("loadRegistry", () => {
   let dir: string;
@@ -53,6 +54,7 @@ describe("loadRegistry", () => {
         restart: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30000 },
         healthCheckMs: 30000,
         codeMode: {},
+        policy: DEFAULT_POLICY,
       },
       servers: [],
     });

@@ -8,8 +8,10 @@ import {
   DEFAULT_FIRST_LIST_WAIT_MS,
   DEFAULT_HEALTH_CHECK_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_POLICY,
   DEFAULT_RESTART_POLICY,
   type GatewaySettings,
+  type PolicySettings,
   REGISTRY_VERSION,
   type Registry,
   type ServerSpec,
@@ -29,6 +31,7 @@ export function normaliseRegistry(file: RegistryFile, path: string, exists: bool
     restart: { ...DEFAULT_RESTART_POLICY, ...definedOnly(file.restart ?? {}) },
     healthCheckMs: file.healthCheckMs ?? DEFAULT_HEALTH_CHECK_MS,
     codeMode: codeModeSettings(file.codeMode),
+    policy: policySettings(file.policy),
     ...(file.http?.maxSessions !== undefined ? { http: { maxSessions: file.http.maxSessions } } : {}),
   };
   const servers = Object.entries(file.mcpServers ?? {}).map(([name, entry]) =>
@@ -79,6 +82,8 @@ const CODE_MODE_KEYS = [
   "maxLogBytes",
   "maxConcurrentRuns",
   "maxQueuedRuns",
+  "handleBytes",
+  "handleTtlMs",
 ] as const satisfies readonly (keyof CodeModeSettings)[];
 /**
  * A root as the schema accepted it (absolute path, `~`, `~/…` or `file://` URI) as the `file://`
@@ -98,6 +103,21 @@ function codeModeSettings(raw: RegistryFile["codeMode"]): CodeModeSettings {
     if (value !== undefined) settings[key] = value;
   }
   return settings;
+}
+
+/** The file's policy over the defaults; a rule key splits at its first "." (server names have none). */
+export function policySettings(raw: RegistryFile["policy"]): PolicySettings {
+  const rules = Object.entries(raw?.rules ?? {}).map(([key, decision]) => {
+    const dot = key.indexOf(".");
+    return { key, server: key.slice(0, dot), tool: key.slice(dot + 1), decision };
+  });
+  return {
+    default: raw?.default ?? DEFAULT_POLICY.default,
+    unannotated: raw?.unannotated ?? DEFAULT_POLICY.unannotated,
+    destructive: raw?.destructive ?? DEFAULT_POLICY.destructive,
+    confirmTimeoutMs: raw?.confirmTimeoutMs ?? DEFAULT_POLICY.confirmTimeoutMs,
+    rules,
+  };
 }
 
 function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {

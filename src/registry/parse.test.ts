@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseRegistryText } from "./parse.js";
 import { voidErrorOf } from "./test-helpers.js";
 import type { Registry } from "./types.js";
-import { DEFAULT_RESTART_POLICY } from "./types.js";
+import { DEFAULT_POLICY, DEFAULT_RESTART_POLICY } from "./types.js";
 
 const FILE = "/home/me/.config/voidmcp/servers.json";
 
@@ -33,6 +33,7 @@ const EMPTY: Registry = {
     restart: DEFAULT_RESTART_POLICY,
     healthCheckMs: 30000,
     codeMode: {},
+    policy: DEFAULT_POLICY,
   },
   servers: [],
 };
@@ -50,6 +51,7 @@ describe("parseRegistryText: valid files", () => {
         restart: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30000 },
         healthCheckMs: 30000,
         codeMode: { timeoutMs: 30000, memoryMb: 64, maxToolCalls: 200, maxOutputBytes: 100000 },
+        policy: DEFAULT_POLICY,
       },
       servers: [
         {
@@ -118,6 +120,7 @@ describe("parseRegistryText: valid files", () => {
       restart: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 30000 },
       healthCheckMs: 0,
       codeMode: {},
+      policy: DEFAULT_POLICY,
     });
     // A server without timeoutMs takes the gateway's callTimeoutMs.
     expect(registry.servers[0]?.timeoutMs).toBe(1500);

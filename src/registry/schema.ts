@@ -226,8 +226,46 @@ const codeModeSchema = z.looseObject(
     maxLogBytes: wholeNumber(1, 10_000_000, "bytes").optional(),
     maxConcurrentRuns: wholeNumber(1, 64, "runs").optional(),
     maxQueuedRuns: wholeNumber(0, 10_000, "runs").optional(),
+    handleBytes: wholeNumber(1, 100_000_000, "bytes").optional(),
+    handleTtlMs: wholeNumber(1_000, 86_400_000, "milliseconds").optional(),
   },
   { error: expected("an object") },
+);
+
+const decisionSchema = z.enum(["allow", "confirm", "deny"], {
+  error: expected('"allow", "confirm" or "deny"'),
+});
+
+/** `<server>.<tool>`, each side a name or a `*` glob; the tool side matches the upstream's own name. */
+const RULE_KEY = /^[A-Za-z0-9_*-]+\.[^\s]+$/;
+
+/**
+ * Who may call what, read only from this file (nothing a script or a model sends can change it):
+ * `rules` first (the most specific match wins), then the tool's annotations, then `default`.
+ */
+const policySchema = z.strictObject(
+  {
+    default: decisionSchema.optional(),
+    unannotated: decisionSchema.optional(),
+    destructive: decisionSchema.optional(),
+    confirmTimeoutMs: timeoutMs.optional(),
+    rules: z
+      .record(
+        z.string().regex(RULE_KEY, {
+          error: (issue) =>
+            `${JSON.stringify(issue.input)} is not a rule: expected "<server>.<tool>", either side may use * globs`,
+        }),
+        decisionSchema,
+        { error: expected('an object of "<server>.<tool>": "allow" | "confirm" | "deny"') },
+      )
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? "policy takes only default, unannotated, destructive, confirmTimeoutMs and rules"
+        : expected("an object")(issue),
+  },
 );
 
 export const registryFileSchema = z.looseObject(
@@ -239,6 +277,7 @@ export const registryFileSchema = z.looseObject(
       .optional(),
     expose: z.enum(["auto", "code", "direct"], { error: expected('"auto", "code" or "direct"') }).optional(),
     codeMode: codeModeSchema.optional(),
+    policy: policySchema.optional(),
     firstListWaitMs: z
       .int({ error: expected("a whole number of milliseconds") })
       .nonnegative({ error: "expected zero or a positive number of milliseconds" })

@@ -66,9 +66,44 @@ export interface GatewaySettings {
   readonly healthCheckMs: number;
   /** Gateway-wide Code Mode limits the file sets; the sandbox's defaults fill the rest. */
   readonly codeMode: CodeModeSettings;
+  /** allow / confirm / deny for every tool call, direct or from a script. */
+  readonly policy: PolicySettings;
   /** The Streamable HTTP front (`serve --http`), when the file sets it; defaults otherwise. */
   readonly http?: HttpSettings;
 }
+
+export type PolicyDecision = "allow" | "confirm" | "deny";
+
+/** One `rules` entry: globs (`*` = any run of characters) on the server name and the upstream tool name. */
+export interface PolicyRule {
+  /** The key as written, `<server>.<tool>`: what messages and the audit log name. */
+  readonly key: string;
+  readonly server: string;
+  readonly tool: string;
+  readonly decision: PolicyDecision;
+}
+
+export interface PolicySettings {
+  /** For a tool no rule matches whose annotations decide nothing. */
+  readonly default: PolicyDecision;
+  /** For a tool with no annotations at all. */
+  readonly unannotated: PolicyDecision;
+  /** For a tool annotated `destructiveHint: true` (and not read-only). */
+  readonly destructive: PolicyDecision;
+  /** How long a confirmation waits for the person before the call is refused. */
+  readonly confirmTimeoutMs: number;
+  readonly rules: readonly PolicyRule[];
+}
+
+export const DEFAULT_CONFIRM_TIMEOUT_MS = 300_000;
+
+export const DEFAULT_POLICY: PolicySettings = {
+  default: "allow",
+  unannotated: "allow",
+  destructive: "confirm",
+  confirmTimeoutMs: DEFAULT_CONFIRM_TIMEOUT_MS,
+  rules: [],
+};
 
 export interface HttpSettings {
   /** Sessions kept at most; opening one more ends the one idle the longest. */
@@ -87,6 +122,10 @@ export interface CodeModeSettings {
   readonly maxLogBytes?: number;
   readonly maxConcurrentRuns?: number;
   readonly maxQueuedRuns?: number;
+  /** A script's return value larger than this (as JSON) leaves as a result handle (default 64 KB). */
+  readonly handleBytes?: number;
+  /** How long a result handle stays readable (default 30 minutes). */
+  readonly handleTtlMs?: number;
 }
 
 export interface RestartPolicy {

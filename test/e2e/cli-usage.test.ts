@@ -26,6 +26,7 @@ const COMMANDS = [
     usage: "import <claude-code | claude-desktop | cursor | vscode | codex | file> [options]",
   },
   { name: "init", usage: "init <claude-code | claude-desktop | cursor | vscode | codex> [options]" },
+  { name: "log", usage: "log [options]" },
 ] as const;
 
 let box: Sandbox;

@@ -279,14 +279,13 @@ describe("execute_code with bad input keeps the gateway serving", () => {
     expect(JSON.parse(textOf(clean))).toEqual([true, '{"a":1}']);
   });
 
-  it("cuts a 50 MB result to the output limit with a marker", async () => {
+  it("keeps a 5 MB result in the gateway under a handle; only a preview leaves", async () => {
     const result = await run(`return "x".repeat(5e6)`);
     expect(result.isError).toBeFalsy();
-    expect(textOf(result).length).toBeLessThan(110_000);
-    expect(textOf(result)).toMatch(
-      /\[cut: the result is 5000002 bytes as JSON; the limit is 100000 \(maxOutputBytes\)/,
-    );
-    expect(result.report).toMatch(/limits hit: maxOutputBytes.*result cut/);
+    expect(textOf(result).length).toBeLessThan(2_000);
+    expect(JSON.parse(textOf(result).split("\n")[0] ?? "")).toMatchObject({ bytes: 5_000_002 });
+    expect(textOf(result)).toMatch(/await results\.get\("r_[0-9a-f]+"\)/);
+    expect(result.report).not.toMatch(/maxOutputBytes|result cut/);
   });
 
   it("a tool that never answers is cancelled upstream when the time limit fires", async () => {

@@ -1,0 +1,118 @@
+import { appendFileSync, mkdirSync, renameSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { describeError, type Logger } from "../core/index.js";
+import type { PolicyDecision } from "../registry/index.js";
+
+/** How a call reached the router: a client's `tools/call`, a script's call, or the CLI. */
+export type CallVia = "direct" | "script" | "cli";
+
+/** What a `confirm` decision came to. */
+export type Confirmation =
+  | "accepted"
+  | "accepted_for_run"
+  | "remembered_for_run"
+  | "declined"
+  | "cancelled"
+  | "timeout"
+  | "unsupported"
+  | "cli"
+  | "dry_run";
+
+/**
+ * One line of the audit log. It holds the *shape* of the arguments (keys and types) and, on
+ * failure, only the kind of error: never an argument value, never an upstream's message (which
+ * may quote arguments back).
+ */
+export interface AuditRecord {
+  readonly time: string;
+  readonly client: string;
+  readonly via: CallVia;
+  readonly server: string;
+  readonly tool: string;
+  readonly decision: PolicyDecision;
+  readonly because: string;
+  readonly confirmation?: Confirmation;
+  readonly durationMs: number;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly bytes: number;
+  readonly args: unknown;
+}
+
+/** Keys and types, recursively, never values: `{ id: "number", opts: { force: "boolean" } }`. */
+export function argumentShape(value: unknown, depth = 0): unknown {
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    if (depth >= 4 || value.length === 0) return "array";
+    // One element's shape stands for all: the count of elements can itself be telling.
+    return [argumentShape(value[0], depth + 1)];
+  }
+  if (typeof value === "object") {
+    if (depth >= 4) return "object";
+    const shape: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) shape[key] = argumentShape(inner, depth + 1);
+    return shape;
+  }
+  return typeof value;
+}
+
+/** `$XDG_STATE_HOME/voidmcp/audit.log`, else `~/.local/state/voidmcp/audit.log`. */
+export function auditLogPath(env: Readonly<Record<string, string | undefined>>): string {
+  const state = env.XDG_STATE_HOME?.trim()
+    ? env.XDG_STATE_HOME
+    : join(env.HOME || homedir(), ".local", "state");
+  return join(state, "voidmcp", "audit.log");
+}
+
+export const DEFAULT_AUDIT_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * An append-only JSON-lines file. Each record is one `appendFileSync` (O_APPEND: a line from
+ * another gateway writing the same file is never interleaved inside ours). When the file would
+ * pass `maxBytes` it becomes `<path>.1` (replacing the previous one) and a new file starts, so the
+ * log never holds more than about twice `maxBytes`. A write that fails is reported once on the
+ * log and never fails the call it records. No handle stays open, so there is nothing to close.
+ */
+export class AuditLog {
+  readonly path: string;
+  private readonly maxBytes: number;
+  private readonly log: Logger;
+  private size: number | undefined;
+  private warned = false;
+
+  constructor(path: string, log: Logger, maxBytes = DEFAULT_AUDIT_MAX_BYTES) {
+    this.path = path;
+    this.log = log;
+    this.maxBytes = maxBytes;
+  }
+
+  append(record: AuditRecord): void {
+    const line = `${JSON.stringify(record)}\n`;
+    const bytes = Buffer.byteLength(line);
+    try {
+      if (this.size === undefined) {
+        mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+        this.size = fileSize(this.path);
+      }
+      if (this.size > 0 && this.size + bytes > this.maxBytes) {
+        renameSync(this.path, `${this.path}.1`);
+        this.size = 0;
+      }
+      appendFileSync(this.path, line, { mode: 0o600 });
+      this.size += bytes;
+    } catch (error) {
+      this.size = undefined;
+      if (!this.warned) this.log.warn(`audit log ${this.path}: ${describeError(error)}`);
+      this.warned = true;
+    }
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
