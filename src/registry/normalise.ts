@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ParsedServerEntry, RegistryFile } from "./schema.js";
+import { codeModeSchema, type ParsedServerEntry, type RegistryFile } from "./schema.js";
 import {
   type CodeModeSettings,
   DEFAULT_CALL_TIMEOUT_MS,
@@ -71,20 +71,8 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
   };
 }
 
-const CODE_MODE_KEYS = [
-  "timeoutMs",
-  "maxTimeoutMs",
-  "memoryMb",
-  "stackKb",
-  "maxToolCalls",
-  "maxCodeBytes",
-  "maxOutputBytes",
-  "maxLogBytes",
-  "maxConcurrentRuns",
-  "maxQueuedRuns",
-  "handleBytes",
-  "handleTtlMs",
-] as const satisfies readonly (keyof CodeModeSettings)[];
+/** The Code Mode keys voidmcp knows: the schema's, so the two never drift apart. */
+const CODE_MODE_KEYS = Object.keys(codeModeSchema.shape) as (keyof typeof codeModeSchema.shape)[];
 /**
  * A root as the schema accepted it (absolute path, `~`, `~/…` or `file://` URI) as the `file://`
  * URI an MCP server expects: `~` is the user's home, a URI is kept as written.

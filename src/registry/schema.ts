@@ -214,7 +214,7 @@ const wholeNumber = (min: number, max: number, unit: string) =>
  * wrong type or out of range is a rejected edit like any other. Unknown keys are kept, so a file
  * written for a later voidmcp still loads.
  */
-const codeModeSchema = z.looseObject(
+export const codeModeSchema = z.looseObject(
   {
     timeoutMs: wholeNumber(1, 3_600_000, "milliseconds").optional(),
     maxTimeoutMs: wholeNumber(1, 3_600_000, "milliseconds").optional(),
