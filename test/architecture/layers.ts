@@ -7,6 +7,7 @@ export type Folder =
   | "core"
   | "formats"
   | "registry"
+  | "secrets"
   | "clients"
   | "codemode"
   | "upstream"
@@ -19,12 +20,13 @@ export const ALLOWED: Readonly<Record<Folder, readonly Folder[]>> = {
   core: [],
   formats: ["core"],
   registry: ["core", "formats"],
+  secrets: ["core", "formats"],
   codemode: ["core"],
   clients: ["core", "formats", "registry"],
-  upstream: ["core", "formats", "registry"],
+  upstream: ["core", "formats", "registry", "secrets"],
   downstream: ["core"],
-  gateway: ["core", "formats", "registry", "clients", "codemode", "upstream", "downstream"],
-  cli: ["core", "formats", "registry", "clients", "gateway"],
+  gateway: ["core", "formats", "registry", "secrets", "clients", "codemode", "upstream", "downstream"],
+  cli: ["core", "formats", "registry", "secrets", "clients", "gateway"],
 };
 
 /** npm packages that only one folder may import: the SDK's halves stay behind their folders. */

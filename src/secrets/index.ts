@@ -1,0 +1,1 @@
+export type { CredentialBackend, CredentialStore } from "./types.js";
