@@ -14,6 +14,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { describeError, type Logger, VoidError } from "../core/index.js";
+import { type AuthResponse, bearerToken, oauthPathResponse, unauthorizedResponse } from "./auth-responses.js";
 import type { GatewayBackend } from "./backend.js";
 import { SessionEventStore } from "./event-store.js";
 import { BodyTooLarge, header, jsonRpcError, readBody, send, toWebRequest, urlHost } from "./node-http.js";
@@ -125,6 +126,11 @@ function isInitialize(body: Buffer): boolean {
   }
 }
 
+function writeAuthResponse(res: ServerResponse, answer: AuthResponse): void {
+  res.writeHead(answer.status, { "Content-Type": "application/json", ...answer.headers });
+  res.end(JSON.stringify(answer.body));
+}
+
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -136,6 +142,7 @@ function sameToken(given: string, expected: string): boolean {
  * server's own stream, DELETE to end), `/healthz` for liveness. Each session gets its own MCP
  * server over the shared backend. For a local endpoint it checks, in order: Host and Origin
  * (DNS rebinding: 403), the bearer token (401 with WWW-Authenticate), the body size (413).
+ * OAuth discovery paths are answered as `auth-responses.ts` says, so clients ask for a token.
  * An unknown or ended session is 404.
  */
 export async function serveHttp(backend: GatewayBackend, options: HttpOptions): Promise<HttpEndpoint> {
@@ -214,25 +221,24 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       res.end(JSON.stringify({ status: "ok", sessions: sessions.size }));
       return;
     }
+    // OAuth discovery and its fallback endpoints: answered (without a token) so clients conclude
+    // "needs a bearer token" instead of failing to parse.
+    const oauth = oauthPathResponse(url.pathname);
+    if (oauth !== undefined) {
+      req.resume();
+      writeAuthResponse(res, oauth);
+      return;
+    }
     if (url.pathname !== MCP_PATH) {
       req.resume();
       jsonRpcError(res, 404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
       return;
     }
     if (options.token !== undefined) {
-      const auth = header(req, "authorization") ?? "";
-      const given = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() ?? "";
-      if (!sameToken(given, options.token)) {
+      const given = bearerToken(header(req, "authorization"));
+      if (given === undefined || !sameToken(given, options.token)) {
         req.resume();
-        jsonRpcError(
-          res,
-          401,
-          -32001,
-          "Unauthorized: send Authorization: Bearer <token> (see `voidmcp token`)",
-          {
-            "WWW-Authenticate": 'Bearer realm="voidmcp"',
-          },
-        );
+        writeAuthResponse(res, unauthorizedResponse(given === undefined ? "missing" : "wrong"));
         return;
       }
     }
