@@ -1,4 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { resolveWindowsCommand, type WindowsSpawn, windowsTreeKill } from "./windows-command.js";
 
 /**
  * Child processes of upstream servers, started in their own process group so that stopping
@@ -19,10 +21,12 @@ import { type ChildProcess, spawn } from "node:child_process";
  * keeps the gateway alive. When the last upstream group is gone the gateway closes the pipe and
  * the reaper exits, so it never outlives its work either; the next upstream starts a new one.
  *
- * Windows has no process groups and no `sh`: there is no reaper, children are stopped one by one
- * (`child.kill`), the exit hook still runs on a clean exit, but an upstream that ignores its stdin
- * closing can outlive a gateway that was killed hard (stopping it would need a Job Object, which
- * Node does not expose).
+ * Windows has no process groups and no `sh`: there is no reaper. A child's tree is stopped with
+ * `taskkill /pid N /T` (polite) then `/T /F` (forced), which follows parent-process links, so it
+ * reaches descendants only while the child itself still runs. The exit hook still runs on a clean
+ * exit, but an upstream that ignores its stdin closing can outlive a gateway that was killed hard
+ * (stopping it would need a Job Object, which Node does not expose). Commands are resolved as
+ * `windows-command.ts` says (PATHEXT, `.cmd` through cmd.exe). None of this was run on Windows.
  */
 
 /** Reads `+PGID`/`-PGID` lines; at end-of-file, TERM then KILL every group still registered. */
@@ -52,11 +56,19 @@ let exitHookInstalled = false;
 
 const ownGroups = process.platform !== "win32";
 
-function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
+/** `sync` for the exit hook, where nothing asynchronous runs any more. */
+function signalTree(child: ChildProcess, signal: NodeJS.Signals, sync = false): void {
   if (child.pid === undefined) return;
   try {
     if (ownGroups) process.kill(-child.pid, signal);
-    else child.kill(signal);
+    else if (child.exitCode === null && child.signalCode === null) {
+      const kill = windowsTreeKill(child.pid, signal === "SIGKILL", process.env);
+      const options = { stdio: "ignore", windowsHide: true } as const;
+      if (sync) spawnSync(kill.file, kill.args, { ...options, timeout: 5_000 });
+      else spawn(kill.file, kill.args, options).once("error", () => child.kill(signal));
+      // taskkill without /F cannot stop a console program: the forced stop follows after the grace.
+      if (signal === "SIGKILL") child.kill(signal);
+    }
   } catch {
     // Already gone: nothing to stop.
   }
@@ -121,7 +133,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const child of live) signalTree(child, "SIGKILL");
+    for (const child of live) signalTree(child, "SIGKILL", true);
   });
 }
 
@@ -132,16 +144,34 @@ export interface SpawnOptions {
   readonly cwd: string | undefined;
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** What to spawn for `options`: as given, or on Windows resolved through PATHEXT (throws a VoidError when not found). */
+function spawnTarget(options: SpawnOptions): WindowsSpawn {
+  if (process.platform === "win32") {
+    return resolveWindowsCommand(options.command, options.args, options.env, isFile, options.cwd);
+  }
+  return { file: options.command, args: options.args, shell: false, windowsVerbatimArguments: false };
+}
+
 /** Spawns `command` with piped stdio in a new process group and tracks it until it exits. */
 export function spawnTracked(options: SpawnOptions): ChildProcess {
   installExitHook();
-  const child = spawn(options.command, [...options.args], {
+  const target = spawnTarget(options);
+  const child = spawn(target.file, [...target.args], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["pipe", "pipe", "pipe"],
     detached: ownGroups,
     windowsHide: true,
-    shell: false,
+    shell: target.shell,
+    windowsVerbatimArguments: target.windowsVerbatimArguments,
   });
   live.add(child);
   if (ownGroups && child.pid !== undefined) tellReaper(`+${child.pid}`);
