@@ -78,6 +78,9 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The MCP Apps extension's key in `capabilities.extensions`. */
+const UI_EXTENSION = "io.modelcontextprotocol/ui";
+
 /**
  * An MCP server (one per connected client) that serves the backend's catalogue. It advertises
  * only what it serves: tools, resources and prompts, each with list_changed, which it sends
@@ -91,6 +94,9 @@ export function createDownstreamServer(backend: GatewayBackend): { server: Serve
       prompts: { listChanged: true },
       logging: {},
       completions: {},
+      // MCP Apps: `ui://` resources and tools' `_meta.ui` pass through, rewritten per server. Declared
+      // always, since initialize never waits on upstreams to learn whether any of them has UI.
+      extensions: { [UI_EXTENSION]: {} },
     },
     ...(backend.instructions ? { instructions: backend.instructions } : {}),
   });

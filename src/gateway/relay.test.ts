@@ -30,6 +30,10 @@ describe("rootsSource", () => {
   });
 });
 
+const UI = "io.modelcontextprotocol/ui";
+const APP = { mimeTypes: ["text/html;profile=mcp-app"] };
+const SHARED_UI = { [UI]: APP };
+
 describe("upstreamCapabilities", () => {
   const full = {
     sampling: {},
@@ -42,8 +46,17 @@ describe("upstreamCapabilities", () => {
     ["one", full, ["file:///srv"], { sampling: {}, elicitation: { form: {} }, roots: {} }],
     ["one", { sampling: {} }, undefined, { sampling: {} }],
     ["one", undefined, undefined, {}],
-    ["shared", full, undefined, { sampling: {}, elicitation: { form: {} } }],
-    ["shared", {}, ["file:///srv"], { sampling: {}, elicitation: { form: {} }, roots: {} }],
+    ["shared", full, undefined, { sampling: {}, elicitation: { form: {} }, extensions: SHARED_UI }],
+    [
+      "shared",
+      {},
+      ["file:///srv"],
+      { sampling: {}, elicitation: { form: {} }, roots: {}, extensions: SHARED_UI },
+    ],
+    ["one", { extensions: { [UI]: APP } }, undefined, { extensions: { [UI]: APP } }],
+    ["one", { experimental: { [UI]: APP } }, undefined, { extensions: { [UI]: APP } }],
+    ["one", { extensions: { "x.example/other": {} } }, undefined, {}],
+    ["none", { extensions: { [UI]: APP } }, undefined, {}],
     ["none", undefined, undefined, {}],
     ["none", undefined, ["file:///srv"], { roots: {} }],
   ] as const)("clients %s declaring %j, server roots %j → %j", (mode, client, roots, expected) => {

@@ -7,6 +7,7 @@ import type {
   RelayedRequest,
   UpstreamRelay,
 } from "../upstream/index.js";
+import { exposeUiUri, UI_EXTENSION, UI_MIME_TYPE } from "../upstream/index.js";
 
 const LEVELS: readonly LoggingLevel[] = [
   "debug",
@@ -47,7 +48,10 @@ export function rootsSource(configured: readonly string[] | undefined, mode: Cli
  * front both are declared (a client without them answers "method not found"). Roots are declared
  * only where there are roots to give: the server's own from the registry, or a lone stdio client's
  * as it declared them. Behind a shared front an upstream without its own roots is not told about
- * roots at all, and so falls back on its own configuration.
+ * roots at all, and so falls back on its own configuration. The MCP Apps extension
+ * (`io.modelcontextprotocol/ui`) is passed on as a lone client declared it; behind a shared front it
+ * is always declared, since the gateway relays `ui://` resources to every client and a client
+ * that renders no UI ignores a tool's `_meta.ui`.
  */
 export function upstreamCapabilities(
   mode: ClientMode,
@@ -62,6 +66,13 @@ export function upstreamCapabilities(
     if (client?.sampling) out.sampling = client.sampling;
     if (client?.elicitation) out.elicitation = client.elicitation;
   }
+  const ui =
+    mode === "shared"
+      ? { mimeTypes: [UI_MIME_TYPE] }
+      : mode === "one"
+        ? (client?.extensions?.[UI_EXTENSION] ?? client?.experimental?.[UI_EXTENSION])
+        : undefined;
+  if (ui !== undefined) out.extensions = { [UI_EXTENSION]: ui };
   const source = rootsSource(configuredRoots, mode);
   switch (source) {
     case "registry":
@@ -252,11 +263,12 @@ export class ClientRelay implements UpstreamRelay {
 
   notify(server: string, method: RelayedNotification, params: Record<string, unknown> | undefined): void {
     if (method === "notifications/resources/updated") {
-      const uri = typeof params?.uri === "string" ? params.uri : undefined;
+      // Subscriptions are kept by the URI clients see: expose the upstream's.
+      const uri = typeof params?.uri === "string" ? exposeUiUri(server, params.uri) : undefined;
       for (const id of (uri && this.subscribers.get(uri)) || []) {
         void this.clients
           .get(id)
-          ?.channel.notify(method, params)
+          ?.channel.notify(method, { ...params, uri })
           .catch(() => {});
       }
       return;

@@ -11,6 +11,7 @@ import type {
   ToolEntry,
   UpstreamServer,
 } from "../upstream/index.js";
+import { exposeReadResult, upstreamResourceUri } from "../upstream/index.js";
 import { type AuditLog, argumentShape, type CallVia, type Confirmation } from "./audit-log.js";
 import { askPerson, type RunScope } from "./confirm.js";
 import { decideTool, type PolicyVerdict } from "./policy.js";
@@ -142,7 +143,7 @@ export class Router {
       { uri },
       context,
       scope,
-      () => this.run(owner, context, (server) => server.readResource(uri, { signal: context.signal })),
+      () => this.readFrom(owner, uri, context),
       () => undefined,
       undefined,
     );
@@ -296,8 +297,15 @@ export class Router {
   }
 
   async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
-    const owner = await this.resourceOwner(uri);
-    return this.run(owner, context, (server) => server.readResource(uri, { signal: context.signal }));
+    return this.readFrom(await this.resourceOwner(uri), uri, context);
+  }
+
+  /** Reads an exposed URI from its owner, in the owner's own URI, and exposes the answer's URIs. */
+  private async readFrom(owner: string, uri: string, context: RequestContext): Promise<ReadResourceResult> {
+    const result = await this.run(owner, context, (server) =>
+      server.readResource(upstreamResourceUri(owner, uri), { signal: context.signal }),
+    );
+    return exposeReadResult(owner, result);
   }
 
   /** Records `context`'s client as a subscriber; the first subscriber subscribes upstream. */
@@ -332,7 +340,10 @@ export class Router {
     if (!this.upstreams.server(owner)?.serverCapabilities()?.completions) {
       return { completion: { values: [], hasMore: false } };
     }
-    return this.run(owner, context, (server) => server.complete(params, { signal: context.signal }));
+    const upstreamRef = { ...ref, uri: upstreamResourceUri(owner, ref.uri) };
+    return this.run(owner, context, (server) =>
+      server.complete({ ...params, ref: upstreamRef }, { signal: context.signal }),
+    );
   }
 
   /** Sets `context`'s client's threshold, and the upstreams' (which serve every client) to match. */
@@ -379,7 +390,7 @@ export class Router {
     const server = owner ? this.upstreams.server(owner) : undefined;
     if (!server?.serverCapabilities()?.resources?.subscribe) return;
     try {
-      await server.subscribe(uri, subscribe);
+      await server.subscribe(upstreamResourceUri(server.name, uri), subscribe);
     } catch (error) {
       if (subscribe) throw error;
       this.log.debug(`unsubscribe ${uri}: ${describeError(error)}`);

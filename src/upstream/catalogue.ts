@@ -8,6 +8,7 @@ import {
 import { exposedName } from "../core/index.js";
 import type { ToolFilter } from "../registry/index.js";
 import type { UpstreamListing } from "./types.js";
+import { exposeToolUi, exposeUiUri, uiServerOf } from "./ui-uri.js";
 
 /** One server's contribution to the catalogue, in registry order. */
 export interface CatalogueSource {
@@ -34,6 +35,7 @@ export interface PromptEntry {
   readonly prompt: Prompt;
 }
 
+/** A resource as clients see it: `ui://` URIs carry the server's name (see ui-uri.ts), others are the upstream's. */
 export interface ResourceEntry {
   readonly server: string;
   readonly resource: Resource;
@@ -62,7 +64,11 @@ export interface Catalogue {
   /** The tool a server exposes under its upstream name, if the filter lets it through. */
   toolOf(server: string, upstreamName: string): ToolEntry | undefined;
   prompt(exposed: string): PromptEntry | undefined;
-  /** Which server answers `resources/read` for this URI: exact URI first, then templates. */
+  /**
+   * Which server answers `resources/read` for this exposed URI: exact URI first, then templates,
+   * then `ui://<server>/…` of a server in the catalogue (a UI resource a tool points to need not
+   * be listed).
+   */
   resourceOwner(uri: string): string | undefined;
 }
 
@@ -110,18 +116,28 @@ export function namespacePart(source: CatalogueSource, reserved: ReadonlySet<str
     tools.push(
       reserved.has(exposed)
         ? { reserved: exposed }
-        : { exposedName: exposed, server, upstreamName: tool.name, tool: { ...tool, name: exposed } },
+        : {
+            exposedName: exposed,
+            server,
+            upstreamName: tool.name,
+            tool: exposeToolUi(server, { ...tool, name: exposed }),
+          },
     );
   }
   const prompts = listing.prompts.map((prompt): PromptEntry => {
     const exposed = exposedName(prefix, prompt.name);
     return { exposedName: exposed, server, upstreamName: prompt.name, prompt: { ...prompt, name: exposed } };
   });
-  const resources = listing.resources.map((resource): ResourceEntry => ({ server, resource }));
-  const templates = listing.resourceTemplates.map((template) => ({
-    entry: { server, template },
-    matcher: safeTemplate(template.uriTemplate),
-  }));
+  const resources = listing.resources.map(
+    (resource): ResourceEntry => ({
+      server,
+      resource: { ...resource, uri: exposeUiUri(server, resource.uri) },
+    }),
+  );
+  const templates = listing.resourceTemplates.map((upstream) => {
+    const template = { ...upstream, uriTemplate: exposeUiUri(server, upstream.uriTemplate) };
+    return { entry: { server, template }, matcher: safeTemplate(template.uriTemplate) };
+  });
   return { source, tools, prompts, resources, templates };
 }
 
@@ -204,7 +220,10 @@ export function mergeParts(parts: readonly CataloguePart[]): {
     resourceOwner: (uri) => {
       const exact = resourceByUri.get(uri);
       if (exact) return exact.server;
-      return matchers.find(({ matcher }) => matcher?.match(uri))?.entry.server;
+      const templated = matchers.find(({ matcher }) => matcher?.match(uri))?.entry.server;
+      if (templated !== undefined) return templated;
+      const ui = uiServerOf(uri);
+      return ui !== undefined && visible.has(ui) ? ui : undefined;
     },
   };
   return { catalogue, visible };

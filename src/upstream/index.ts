@@ -54,3 +54,11 @@ export type {
   UpstreamState,
   UpstreamStatus,
 } from "./types.js";
+export {
+  exposeReadResult,
+  exposeUiUri,
+  UI_EXTENSION,
+  UI_MIME_TYPE,
+  UI_SCHEME,
+  upstreamResourceUri,
+} from "./ui-uri.js";
