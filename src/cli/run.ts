@@ -10,6 +10,7 @@ import { listCommand } from "./commands/list.js";
 import { logCommand } from "./commands/log.js";
 import { removeCommand } from "./commands/remove.js";
 import { runCommand } from "./commands/run.js";
+import { secretCommand } from "./commands/secret.js";
 import { serveCommand } from "./commands/serve.js";
 import { tokenCommand } from "./commands/token.js";
 import { toolsCommand } from "./commands/tools.js";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   doctorCommand,
   tokenCommand,
+  secretCommand,
   importCommand,
   initCommand,
   logCommand,

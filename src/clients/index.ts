@@ -36,5 +36,13 @@ export {
   type ServerOrigin,
   type SkippedEntry,
 } from "./import.js";
+export {
+  type LiteralSecret,
+  literalSecrets,
+  looksSecret,
+  planSecretMoves,
+  type SecretMove,
+  secretNameFor,
+} from "./move-secrets.js";
 export { planSetup, type SetupPlan, type SetupRequest } from "./plan.js";
 export { readClientServers } from "./read-servers.js";

@@ -13,6 +13,7 @@ export type VoidErrorCode =
   | "upstream_error" // the upstream answered with a protocol error
   | "timeout" // a call took longer than its timeout
   | "denied" // the registry's policy, or the person asked, refused a call
+  | "credentials" // the credential store cannot be read or written, or holds no such secret
   | "internal"; // a bug in voidmcp
 
 export interface VoidErrorOptions {
@@ -90,6 +91,7 @@ export function rpcErrorOf(error: unknown): RpcError {
     case "upstream_unavailable":
     case "timeout":
     case "denied":
+    case "credentials":
     case "internal":
       return { code: INTERNAL_ERROR, message: describeError(error) };
     default: {

@@ -25,3 +25,4 @@ export {
   PREFIX_SEPARATOR,
   SERVER_NAME_PATTERN,
 } from "./names.js";
+export { stateDirectory } from "./state-dir.js";

@@ -1,7 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { describeError, type Logger } from "../core/index.js";
+import { describeError, type Logger, stateDirectory } from "../core/index.js";
 import type { PolicyDecision } from "../registry/index.js";
 
 /** How a call reached the router: a client's `tools/call`, a script's call, or the CLI. */
@@ -59,10 +58,7 @@ export function argumentShape(value: unknown, depth = 0): unknown {
 
 /** `$XDG_STATE_HOME/voidmcp/audit.log`, else `~/.local/state/voidmcp/audit.log`. */
 export function auditLogPath(env: Readonly<Record<string, string | undefined>>): string {
-  const state = env.XDG_STATE_HOME?.trim()
-    ? env.XDG_STATE_HOME
-    : join(env.HOME || homedir(), ".local", "state");
-  return join(state, "voidmcp", "audit.log");
+  return join(stateDirectory(env), "audit.log");
 }
 
 export const DEFAULT_AUDIT_MAX_BYTES = 10 * 1024 * 1024;

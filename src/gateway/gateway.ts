@@ -8,6 +8,7 @@ import {
 import { type Logger, VoidError } from "../core/index.js";
 import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
 import type { Registry } from "../registry/index.js";
+import { type CredentialStore, openCredentialStore } from "../secrets/index.js";
 import type {
   CallToolResult,
   Catalogue,
@@ -44,6 +45,7 @@ import {
   ResultStore,
 } from "./result-store.js";
 import { Router } from "./router.js";
+import { SecretSource } from "./secret-source.js";
 import { type ServerReport, Upstreams } from "./upstreams.js";
 
 export interface GatewayOptions {
@@ -62,6 +64,11 @@ export interface GatewayOptions {
   readonly heal?: boolean;
   /** The audit log file; default `auditLogPath(env)` (the state directory). */
   readonly auditPath?: string;
+  /**
+   * Opens the credential store that `${secret:NAME}` reads from; called on first need only.
+   * Default: openCredentialStore for `env` (VOIDMCP_CREDENTIAL_STORE).
+   */
+  readonly openCredentials?: () => Promise<CredentialStore>;
 }
 
 export interface GatewayReport {
@@ -111,6 +118,8 @@ export class Gateway implements GatewayBackend {
   readonly audit: AuditLog;
   /** Large script results, by handle (see result-store.ts). */
   private readonly results = new ResultStore();
+  /** Where `${secret:NAME}` values come from (see secret-source.ts). */
+  readonly secrets: SecretSource;
 
   constructor(options: GatewayOptions) {
     this.info = { name: "voidmcp", version: options.version };
@@ -121,6 +130,7 @@ export class Gateway implements GatewayBackend {
     this.log = options.log;
     const env = options.env ?? process.env;
     this.loopGuard = new LoopGuard(options.registry.path, env);
+    this.secrets = new SecretSource(options.openCredentials ?? (() => openCredentialStore({ env })));
     this.upstreams = new Upstreams(
       {
         log: options.log,
@@ -130,6 +140,7 @@ export class Gateway implements GatewayBackend {
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         heal: options.heal ?? false,
         relay: this.relay,
+        secrets: (names) => this.secrets.values(names),
       },
       options.registry.servers,
       options.registry.settings,
@@ -212,7 +223,20 @@ export class Gateway implements GatewayBackend {
   /** Stops watching and every upstream; calls in progress get up to `graceMs` to finish. Idempotent. */
   async close(graceMs = 0): Promise<void> {
     this.reloader.close();
+    this.secrets.close();
     await Promise.all([this.upstreams.close(graceMs), closeCodeMode()]);
+  }
+
+  /**
+   * While serving: restarts the servers whose `${secret:NAME}` values change in the credential
+   * store (set or removed by another process), within about a second.
+   */
+  watchSecrets(): Promise<void> {
+    return this.secrets.watch(
+      () => this.reloader.registry.servers,
+      (name) => this.upstreams.restart(name),
+      this.log,
+    );
   }
 
   /** For the HTTP front: why a request must be refused as a loop (508), or undefined. */

@@ -81,6 +81,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   });
   gateway.startWithFirstClient(options.http !== undefined);
   gateway.reloader.watch(text);
+  void gateway.watchSecrets();
 
   let endpoint: HttpEndpoint | undefined;
   let session: StdioSession | undefined;

@@ -24,6 +24,8 @@ export interface UpstreamsOptions {
   readonly relay: UpstreamRelay;
   /** The chain of voidmcp gateways to tell upstreams (see upstream/chain.ts). */
   readonly chain?: () => string;
+  /** Reads the `${secret:NAME}` values a server references, at each connect. */
+  readonly secrets?: (names: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 }
 
 export interface ServerReport extends UpstreamStatus {
@@ -57,6 +59,7 @@ export class Upstreams {
       supervision: this.supervision(settings),
       relay: options.relay,
       ...(options.chain ? { chain: options.chain } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
     });
     // One server changed (state or listing): only its part of the catalogue is recomputed.
     this.pool.onChange((server) => this.announce(this.live.update(this.sources(), server)));
@@ -90,6 +93,18 @@ export class Upstreams {
     for (const spec of [...diff.changed, ...diff.added]) this.pool.add(spec);
     // Prefixes, filters or the order may have changed: every part is rebuilt, once.
     this.announce(this.live.reset(this.sources()));
+  }
+
+  /**
+   * Restarts server `name` with its current spec, so it reads its secrets again. Servers that do
+   * not run (not started yet, disabled, idle, given up on and gone) read them when they start.
+   */
+  restart(name: string): void {
+    const spec = this.spec(name);
+    const server = this.pool.get(name);
+    if (!this.started || spec === undefined || server === undefined) return;
+    if (server.state === "disabled" || server.state === "idle" || server.state === "closed") return;
+    this.pool.add(spec);
   }
 
   /** The life cycle of server `name`, for the router. */

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about ${VAR} references in plain strings.
 import { describe, expect, it } from "vitest";
-import { expandServer, expandTracked } from "./expand.js";
+import { expandServer, expandTracked, secretReferences } from "./expand.js";
 import { voidErrorOf } from "./test-helpers.js";
 import type { RemoteServerSpec, StdioServerSpec } from "./types.js";
 
@@ -178,5 +178,97 @@ describe("expandTracked: what went in", () => {
       { name: "TOKEN", value: "sk-123" },
       { name: "A_1", value: "a1" },
     ]);
+  });
+});
+
+const SECRETS: Record<string, string> = { TOKEN: "s3cret-token", API_KEY: "k-42", EMPTY_SECRET: "" };
+const secret = (name: string) => SECRETS[name];
+
+describe("${secret:NAME}", () => {
+  // [written in a header value, expanded]
+  it.each([
+    ["${secret:TOKEN}", "s3cret-token"],
+    ["Bearer ${secret:TOKEN}", "Bearer s3cret-token"],
+    ["${secret:API_KEY}:${TOKEN}", "k-42:sk-123"],
+    ["${secret:EMPTY_SECRET}", ""],
+    // Not a secret reference: left as written.
+    ["${secret:}", "${secret:}"],
+    ["${secret:1X}", "${secret:1X}"],
+    ["${secret: TOKEN}", "${secret: TOKEN}"],
+    ["${secrets:TOKEN}", "${secrets:TOKEN}"],
+    ["${secret:TOKEN:-x}", "${secret:TOKEN:-x}"],
+    // The environment is not a secret store, nor the other way round.
+    ["${TOKEN}", "sk-123"],
+  ])("%j becomes %j", (written, expanded) => {
+    const spec = remote({ headers: { A: written } });
+    expect(expandServer(spec, ENV, secret).headers.A).toBe(expanded);
+  });
+
+  it("expands in env values, header values and the url", () => {
+    expect(expandServer(stdio({ env: { T: "${secret:TOKEN}" } }), ENV, secret).env).toEqual({
+      T: "s3cret-token",
+    });
+    expect(expandServer(remote({ url: "https://h/mcp?k=${secret:API_KEY}" }), ENV, secret).url).toBe(
+      "https://h/mcp?k=k-42",
+    );
+  });
+
+  it("does not rescan a secret's value", () => {
+    const spec = remote({ headers: { A: "${secret:V}" } });
+    expect(expandServer(spec, ENV, () => "${HOME}").headers.A).toBe("${HOME}");
+  });
+
+  it("records each secret put in as secret:NAME, so redaction shows the template", () => {
+    const spec = remote({ headers: { A: "Bearer ${secret:TOKEN}", B: "${HOME}" } });
+    expect(expandTracked(spec, ENV, secret).substitutions).toEqual([
+      { name: "secret:TOKEN", value: "s3cret-token" },
+      { name: "HOME", value: "/home/me" },
+    ]);
+  });
+
+  it.each([
+    [
+      "one secret not stored",
+      remote({ headers: { Authorization: "Bearer ${secret:GH_TOKEN}" } }),
+      'server "github": secret not stored: ${secret:GH_TOKEN} in headers.Authorization',
+      "run `voidmcp secret set GH_TOKEN`",
+    ],
+    [
+      "several, in env",
+      stdio({ env: { A: "${secret:ONE}", B: "${secret:TWO}" } }),
+      'server "local": secrets not stored: ${secret:ONE} in env.A, ${secret:TWO} in env.B',
+      "run `voidmcp secret set ONE`, then run `voidmcp secret set TWO`",
+    ],
+    [
+      "a secret on a command line",
+      stdio({ command: "tool", args: ["--token", "${secret:TOKEN}"] }),
+      'server "local": secrets are not expanded in command, args or cwd (every user can read a command line): ${secret:TOKEN} in args[1]',
+      "pass the secret in env (or a header) and let the server read it from there",
+    ],
+  ])("%s is a clear error naming server, field and command", (_, spec, message, hint) => {
+    const error = voidErrorOf(() => expandServer(spec, ENV, secret));
+    expect(error.code).toBe("registry_invalid");
+    expect(error.message).toBe(message);
+    expect(error.hint).toBe(hint);
+  });
+
+  it("without a lookup, every secret is missing", () => {
+    const error = voidErrorOf(() => expandServer(remote({ headers: { A: "${secret:TOKEN}" } }), ENV));
+    expect(error.message).toContain("secret not stored: ${secret:TOKEN}");
+  });
+});
+
+describe("secretReferences", () => {
+  it.each([
+    [stdio(), []],
+    [stdio({ env: { A: "${secret:X}", B: "${secret:Y}-${secret:X}", C: "${Z}" } }), ["X", "Y"]],
+    // Not where secrets are expanded: nothing to read.
+    [stdio({ command: "${secret:C}", args: ["${secret:A}"], cwd: "${secret:D}" }), []],
+    [
+      remote({ url: "https://h/${secret:U}", headers: { A: "Bearer ${secret:T}", B: "${secret:bad name}" } }),
+      ["U", "T"],
+    ],
+  ])("%# reads %j", (spec, names) => {
+    expect(secretReferences(spec)).toEqual(names);
   });
 });

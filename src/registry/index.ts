@@ -6,7 +6,14 @@
 
 export { diffServers, type ServerDiff } from "./diff.js";
 export { type EditResult, editRegistryFile, loadRegistryDocument } from "./edit.js";
-export { type Environment, type Expansion, expandServer, expandTracked } from "./expand.js";
+export {
+  type Environment,
+  type Expansion,
+  expandServer,
+  expandTracked,
+  type SecretLookup,
+  secretReferences,
+} from "./expand.js";
 export { registryIoError } from "./io-error.js";
 export { emptyRegistry, loadRegistry, loadRegistryWithText } from "./load.js";
 export { MIGRATIONS, type Migration, migrateRegistryDocument } from "./migrate.js";

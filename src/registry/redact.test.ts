@@ -47,6 +47,11 @@ describe("redactValues", () => {
     expect(redactValues("= same-value", subs)).toBe("= ${A}");
   });
 
+  it("shows a stored secret as its ${secret:NAME} template", () => {
+    const subs = [{ name: "secret:GH_TOKEN", value: "ghp_abcdef" }];
+    expect(redactValues("401 for Bearer ghp_abcdef", subs)).toBe("401 for Bearer ${secret:GH_TOKEN}");
+  });
+
   it("changes nothing without substitutions", () => {
     expect(redactValues("sk-live-123", [])).toBe("sk-live-123");
   });

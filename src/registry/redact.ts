@@ -1,4 +1,7 @@
-/** One `${NAME}` reference that expansion replaced with the value of an environment variable. */
+/**
+ * One reference that expansion replaced: `${NAME}` by an environment variable's value, or
+ * `${secret:NAME}` by a stored secret (then `name` is `secret:NAME`).
+ */
 export interface Substitution {
   readonly name: string;
   readonly value: string;

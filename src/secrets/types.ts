@@ -17,6 +17,14 @@ export interface CredentialStore {
   delete(key: string): Promise<boolean>;
   /** Every stored key starting with `prefix`, sorted. */
   keys(prefix: string): Promise<string[]>;
+  /** Where the values are, for people: a file path, or the OS store and its service name. */
+  readonly location?: string;
+  /**
+   * A file whose modification time changes on every set and delete, by any process (the
+   * credential file itself, or the key index of an OS store). A running gateway polls it to see
+   * that another terminal changed a credential. Undefined: changes cannot be seen.
+   */
+  readonly changeMarker?: string;
 }
 
 /** The operating system's credential store, or a file readable only by the user (mode 0600). */

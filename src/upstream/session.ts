@@ -21,6 +21,7 @@ import {
   redactorOf,
   type ServerSpec,
   type StdioServerSpec,
+  secretReferences,
   selfEntryReason,
 } from "../registry/index.js";
 import { CHAIN_ENV, LOOP_STATUS, selfServerMessage } from "./chain.js";
@@ -157,7 +158,9 @@ export class UpstreamSession {
   async connect(): Promise<UpstreamListing> {
     const startedAt = performance.now();
     try {
-      const expansion = expandTracked(this.spec, this.deps.env);
+      const names = secretReferences(this.spec);
+      const secrets = names.length > 0 && this.deps.secrets ? await this.deps.secrets(names) : undefined;
+      const expansion = expandTracked(this.spec, this.deps.env, (name) => secrets?.get(name));
       this.redact = redactorOf(expansion.substitutions);
       const spec = expansion.spec;
       const self = spec.transport === "stdio" ? selfEntryReason(spec) : undefined;

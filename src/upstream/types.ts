@@ -96,6 +96,12 @@ export interface ConnectionDeps {
   readonly log: Logger;
   /** The gateway's environment: inherited by stdio children and used for `${VAR}` expansion. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Reads the named secrets a server references (`${secret:NAME}`), just before each connect, so
+   * a secret set meanwhile is used by the next (re)connect. The map holds the stored ones; a
+   * rejection (the store cannot be read) fails that connect. Absent: no secret is stored.
+   */
+  readonly secrets?: (names: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   readonly clientInfo: Implementation;
   readonly connectTimeoutMs: number;
   readonly relay?: UpstreamRelay;

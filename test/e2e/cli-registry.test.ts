@@ -470,6 +470,7 @@ describe("import", () => {
     expect(result.stderr.split("\n")).toEqual([
       'note: "my server" is registered as "my-server" (server names allow letters, digits, - and _)',
       'skipped "broken": has neither command nor url, so there is nothing to start or connect to',
+      "warning: literal secrets were copied into the registry file: remote headers.Authorization; import with --move-secrets (and --overwrite for servers already imported) to keep them in the credential store",
       `Registry: ${box.registry}`,
       "",
     ]);
@@ -500,6 +501,8 @@ describe("import", () => {
       conflicts: [],
       skipped: [],
       renamed: [],
+      secretsMoved: [],
+      literalSecrets: [],
     });
     expect(await registryOf()).toEqual({
       version: 1,

@@ -21,6 +21,7 @@ const COMMANDS = [
   { name: "run", usage: "run <file.ts | -> [options]" },
   { name: "doctor", usage: "doctor [options]" },
   { name: "token", usage: "token [--regenerate] [options]" },
+  { name: "secret", usage: "secret <set NAME | list | remove NAME> [options]" },
   {
     name: "import",
     usage: "import <claude-code | claude-desktop | cursor | vscode | codex | file> [options]",

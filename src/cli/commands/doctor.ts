@@ -6,6 +6,7 @@ import { type Check, diagnoseFileMode, diagnoseServer } from "../doctor/checks.j
 import { ideChecks } from "../doctor/ide.js";
 import { formatTable, type Io, printJson } from "../io.js";
 import { registryPathFrom, startGateway, waitMsFrom } from "../shared.js";
+import { secretsChecks } from "./secret-usage.js";
 
 const MARK: Record<Check["status"], string> = { ok: "ok", warn: "WARN", fail: "FAIL" };
 
@@ -83,6 +84,7 @@ Each problem comes with the step that usually fixes it. Exits with 1 when someth
     const path = registryPathFrom(args, io);
     const waitMs = waitMsFrom(args);
     const { checks, registry } = await registryChecks(path);
+    if (registry) checks.push(...(await secretsChecks(registry.servers, io.env)));
     if (registry && registry.servers.length > 0) {
       const gateway = await startGateway(registry, io, waitMs);
       try {

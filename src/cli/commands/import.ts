@@ -4,6 +4,7 @@ import {
   CLIENT_NAMES,
   type ClientName,
   isClientName,
+  literalSecrets,
   type MergeResult,
   mergeEntries,
   readClientServers,
@@ -14,6 +15,7 @@ import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../comman
 import { printJson } from "../io.js";
 import { registryPathFrom } from "../shared.js";
 import { clientConfigFile, FILE_OPTION } from "./client-args.js";
+import { moveSecretsPlan, storeMoves } from "./secret-import.js";
 import { selfFacts } from "./self-facts.js";
 
 export const importCommand: Command = {
@@ -29,14 +31,25 @@ alone unless --overwrite is given. voidmcp's own entry is never imported, nor is
 reaches voidmcp itself (a voidmcp command, or its HTTP endpoint on 127.0.0.1). A name that is also a
 client's is read as the client: write ./cursor for a file named so.
 
+Literal secrets (Authorization headers, env values whose names say TOKEN, SECRET, KEY, PASSWORD,
+or values starting with "Bearer ") are copied as they are unless --move-secrets is given: then
+they go into the credential store (see voidmcp secret --help) as <SERVER>_<KEY> and the entry
+gets \${secret:<SERVER>_<KEY>} instead.
+
 Examples:
   voidmcp import cursor
   voidmcp import codex --dry-run
-  voidmcp import ~/.config/Code/User/mcp.json`,
+  voidmcp import ~/.config/Code/User/mcp.json
+  voidmcp import cursor --move-secrets`,
   options: [
     FILE_OPTION,
     { name: "overwrite", type: "boolean", description: "replace registered servers that have the same name" },
     { name: "dry-run", type: "boolean", description: "show what would change without writing" },
+    {
+      name: "move-secrets",
+      type: "boolean",
+      description: "put literal tokens and passwords into the credential store, not the registry",
+    },
     CONFIG_OPTION,
     JSON_OPTION,
     HELP_OPTION,
@@ -67,16 +80,25 @@ Examples:
     }
     const format: ClientName = client ?? (source.toLowerCase().endsWith(".toml") ? "codex" : "cursor");
     const path = registryPathFrom(args, io);
-    const parsed = readClientServers(format, text, source, { self: await selfFacts(path, io.env) });
+    const read = readClientServers(format, text, source, { self: await selfFacts(path, io.env) });
     const overwrite = args.options.overwrite === true;
     const dryRun = args.options["dry-run"] === true;
+    const moving =
+      args.options["move-secrets"] === true ? await moveSecretsPlan(read.entries, io.env) : undefined;
+    const parsed = moving ? { ...read, entries: moving.entries } : read;
     let report: MergeResult = { added: [], replaced: [], identical: [], conflicts: [] };
     const merge = (doc: Parameters<typeof mergeEntries>[0]) => {
       report = mergeEntries(doc, parsed.entries, { overwrite });
     };
     // Look before writing: an import that adds and replaces nothing leaves the file as it is.
     merge(await loadRegistryDocument(path));
-    if (!dryRun && report.added.length + report.replaced.length > 0) await editRegistryFile(path, merge);
+    const writing = report.added.length + report.replaced.length > 0;
+    const written = new Set([...report.added, ...report.replaced]);
+    // Secrets first: a registry entry never references a secret that is not stored.
+    const moves = (moving?.moves ?? []).filter((m) => written.has(m.server));
+    if (!dryRun && moving && moves.length > 0) await storeMoves(moving.store, moves);
+    if (!dryRun && writing) await editRegistryFile(path, merge);
+    const literal = moving ? [] : literalSecrets(read.entries).filter((l) => written.has(l.server));
     if (args.options.json === true) {
       printJson(io, {
         source,
@@ -84,7 +106,11 @@ Examples:
         dryRun,
         ...report,
         skipped: parsed.skipped,
-        renamed: parsed.entries.filter((e) => e.renamedFrom),
+        renamed: parsed.entries
+          .filter((e) => e.renamedFrom)
+          .map((e) => ({ name: e.name, renamedFrom: e.renamedFrom })),
+        secretsMoved: moves.map((m) => ({ server: m.server, field: m.field, secret: m.name })),
+        literalSecrets: literal,
       });
       return report.conflicts.length > 0 ? 1 : 0;
     }
@@ -103,6 +129,16 @@ Examples:
         );
     }
     for (const skipped of parsed.skipped) io.err(`skipped "${skipped.name}": ${skipped.reason}`);
+    if (moves.length > 0 && moving) {
+      const list = moves.map((m) => `${m.server} ${m.field} → \${secret:${m.name}}`).join(", ");
+      io.err(`${dryRun ? "Would move" : "Moved"} ${moves.length} secret(s) into ${moving.label}: ${list}`);
+    }
+    if (literal.length > 0) {
+      const list = literal.map((l) => `${l.server} ${l.field}`).join(", ");
+      io.err(
+        `warning: literal secrets were copied into the registry file: ${list}; import with --move-secrets (and --overwrite for servers already imported) to keep them in the credential store`,
+      );
+    }
     for (const conflict of report.conflicts) io.err(`conflict: "${conflict.name}": ${conflict.reason}`);
     if (report.conflicts.length > 0)
       io.err("Conflicting servers were left as they are; use --overwrite to replace them.");
