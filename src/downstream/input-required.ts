@@ -189,7 +189,7 @@ export class Continuations {
    * needs the client. `call` gets a context whose client turns every request into a question
    * for the next input_required result.
    */
-  start(
+  async start(
     expectation: StateExpectation,
     round: Round,
     call: (context: RequestContext) => Promise<unknown>,
@@ -213,6 +213,8 @@ export class Continuations {
       onprogress: round.progress === undefined ? undefined : (progress) => c.attached?.progress?.(progress),
       client: c.channel,
     };
+    // Attached before the call starts: what it sends at once belongs to this request.
+    c.attached = round;
     call(context).then(
       (value) => this.settle(c, { ok: true, value }),
       (error: unknown) => this.settle(c, { ok: false, error }),
@@ -225,7 +227,7 @@ export class Continuations {
    * request, client, round), hands `responses` to the questions they answer, and runs on.
    * A refused state is a JSON-RPC invalid-params error saying why.
    */
-  resume(
+  async resume(
     state: string,
     responses: Readonly<Record<string, unknown>> | undefined,
     expectation: StateExpectation,
