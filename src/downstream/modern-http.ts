@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createMcpHandler, isLegacyRequest } from "@modelcontextprotocol/server";
 import type { Logger } from "../core/index.js";
 import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "./backend.js";
+import { MODERN_VERSIONS } from "./era.js";
 import { Continuations } from "./input-required.js";
-import { send, toWebRequest } from "./node-http.js";
+import { header, send, toWebRequest } from "./node-http.js";
 import { createDownstreamServer } from "./server.js";
 
 /**
@@ -116,6 +117,14 @@ export function modernLeg(backend: GatewayBackend, log: Logger): ModernLeg {
   let closed = false;
   return {
     async claims(req, url, body) {
+      // GET and DELETE are session operations, legacy by the SDK's classification; from a client
+      // that names a modern revision and no session they get the modern leg's 405.
+      if (req.method === "GET" || req.method === "DELETE") {
+        return (
+          header(req, "mcp-session-id") === undefined &&
+          MODERN_VERSIONS.includes(header(req, "mcp-protocol-version") ?? "")
+        );
+      }
       try {
         return !(await isLegacyRequest(toWebRequest(req, url, body)));
       } catch {

@@ -268,6 +268,21 @@ describe("modern client → voidmcp serve --http → legacy upstreams", () => {
     expect(body.error.data.supported).toContain(MODERN);
   });
 
+  it("answers 405 to GET and DELETE from a modern client (no session to stream or end)", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const response = await fetch(gateway.url, {
+        method,
+        headers: { accept: "text/event-stream", "mcp-protocol-version": MODERN },
+      });
+      expect(response.status, method).toBe(405);
+      await response.body?.cancel();
+    }
+    // Without the modern header it is a legacy request without a session, as before.
+    const legacy = await fetch(gateway.url, { method: "GET", headers: { accept: "text/event-stream" } });
+    expect(legacy.status).toBe(400);
+    await legacy.body?.cancel();
+  });
+
   it("relays an elicitation of a Code Mode script as input_required", async () => {
     const before = asked.length;
     const result = await client.callTool({
