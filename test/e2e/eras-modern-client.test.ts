@@ -283,6 +283,24 @@ describe("modern client → voidmcp serve --http → legacy upstreams", () => {
     await legacy.body?.cancel();
   });
 
+  it("delivers resources/updated for a URI a listen stream watches", async () => {
+    const uri = "test://watched-resource";
+    const updated: string[] = [];
+    client.setNotificationHandler("notifications/resources/updated", (n) => {
+      updated.push(String((n.params as { uri: string }).uri));
+    });
+    const subscription = await client.listen({ resourceSubscriptions: [uri] });
+    try {
+      expect(subscription.honoredFilter).toEqual({ resourceSubscriptions: [uri] });
+      const touched = await client.callTool({ name: "fixture__touch_resource", arguments: { uri } });
+      // The gateway subscribed upstream for the stream: the fixture saw a subscriber.
+      expect(JSON.parse(textOf(touched))).toEqual({ uri, subscribed: true });
+      expect(await eventually(() => updated.includes(uri), 10_000)).toBe(true);
+    } finally {
+      await subscription.close();
+    }
+  });
+
   it("relays an elicitation of a Code Mode script as input_required", async () => {
     const before = asked.length;
     const result = await client.callTool({
