@@ -125,8 +125,17 @@ export function modernLeg(backend: GatewayBackend, log: Logger): ModernLeg {
           MODERN_VERSIONS.includes(header(req, "mcp-protocol-version") ?? "")
         );
       }
+      // A session is legacy by definition: its requests skip the classification (hot path).
+      if (header(req, "mcp-session-id") !== undefined) return false;
+      let parsed: unknown;
       try {
-        return !(await isLegacyRequest(toWebRequest(req, url, body)));
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch {
+        // Not JSON: the legacy leg answers the parse error, as before.
+        return false;
+      }
+      try {
+        return !(await isLegacyRequest(toWebRequest(req, url, body), parsed));
       } catch {
         return false;
       }
