@@ -34,6 +34,13 @@ export interface ClientChannel {
     signal?: AbortSignal,
   ): Promise<Record<string, unknown>>;
   notify(method: string, params?: Record<string, unknown>): Promise<void>;
+  /**
+   * Present for a modern (2026-07-28) client, which chooses its log level per request: the
+   * level its current request asked for, undefined when it asked for none (then it gets no log
+   * messages at all). Absent for a legacy client, whose level is its session's logging/setLevel.
+   * A channel with it gets only what its own requests cause, never a broadcast.
+   */
+  logLevel?(): LoggingLevel | undefined;
 }
 
 export interface RequestContext {

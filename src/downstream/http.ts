@@ -17,6 +17,7 @@ import { describeError, type Logger, VoidError } from "../core/index.js";
 import { type AuthResponse, bearerToken, oauthPathResponse, unauthorizedResponse } from "./auth-responses.js";
 import type { GatewayBackend } from "./backend.js";
 import { SessionEventStore } from "./event-store.js";
+import { modernLeg } from "./modern-http.js";
 import { BodyTooLarge, header, jsonRpcError, readBody, send, toWebRequest, urlHost } from "./node-http.js";
 import { createDownstreamServer } from "./server.js";
 import { eventsExpired, sessionsToEvict } from "./session-limit.js";
@@ -147,6 +148,8 @@ function sameToken(given: string, expected: string): boolean {
  */
 export async function serveHttp(backend: GatewayBackend, options: HttpOptions): Promise<HttpEndpoint> {
   const sessions = new Map<string, Session>();
+  // 2026-07-28 requests (per request, no session) are served beside the legacy sessions.
+  const modern = modernLeg(backend, options.log);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const allowed = [...localhostAllowedHostnames()];
   // Host and Origin carry IPv6 literals in brackets; a wildcard address is reached on loopback.
@@ -257,6 +260,10 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         return;
       }
       throw error;
+    }
+    if (await modern.claims(req, url, body)) {
+      await modern.serve(req, res, url, body);
+      return;
     }
     const sessionId = header(req, "mcp-session-id");
     if (sessionId !== undefined) {
@@ -370,6 +377,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      await modern.close();
       const all = [...sessions.values()];
       sessions.clear();
       await Promise.all(all.map((s) => s.close().catch(() => {})));

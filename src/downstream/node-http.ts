@@ -37,7 +37,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-export function toWebRequest(req: IncomingMessage, url: URL, body: Buffer): Request {
+/** `signal`, when given, is the Request's own: aborting it tells the handler the client is gone. */
+export function toWebRequest(req: IncomingMessage, url: URL, body: Buffer, signal?: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -45,7 +46,7 @@ export function toWebRequest(req: IncomingMessage, url: URL, body: Buffer): Requ
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD" && body.length > 0;
-  return new Request(url, { method, headers, ...(hasBody ? { body } : {}) });
+  return new Request(url, { method, headers, ...(hasBody ? { body } : {}), ...(signal ? { signal } : {}) });
 }
 
 /**

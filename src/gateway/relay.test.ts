@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ClientChannel, RequestContext } from "../downstream/index.js";
-import { ClientRelay, passesLevel, rootsSource, upstreamCapabilities } from "./relay.js";
+import { ClientRelay, logPasses, passesLevel, rootsSource, upstreamCapabilities } from "./relay.js";
 
 describe("passesLevel", () => {
   it.each([
@@ -13,6 +13,21 @@ describe("passesLevel", () => {
     ["made-up", "error", true],
   ])("%s against threshold %s → %s", (level, threshold, expected) => {
     expect(passesLevel(level, threshold as never)).toBe(expected);
+  });
+});
+
+describe("logPasses", () => {
+  const modern = (level: "debug" | "info" | "error" | undefined) => ({ logLevel: () => level });
+  const legacy = {};
+  it.each([
+    ["a modern request that asked for no logs", "emergency", modern(undefined), undefined, false],
+    ["a modern request at info, a debug message", "debug", modern("info"), undefined, false],
+    ["a modern request at info, an error message", "error", modern("info"), undefined, true],
+    ["a modern request ignores a session level", "info", modern("error"), "debug", false],
+    ["a legacy session without setLevel", "debug", legacy, undefined, true],
+    ["a legacy session at warning, an info message", "info", legacy, "warning", false],
+  ] as const)("%s → %s", (_name, level, channel, session, expected) => {
+    expect(logPasses(level, channel, session)).toBe(expected);
   });
 });
 

@@ -92,6 +92,23 @@ export function upstreamCapabilities(
   return out;
 }
 
+/**
+ * Whether a log message at `level` goes to `channel` (pure): a modern client's threshold is the
+ * one its current request carries, and none means no log messages; a legacy client's is its
+ * session's `logging/setLevel` (`sessionLevel`), and none means all.
+ */
+export function logPasses(
+  level: unknown,
+  channel: Pick<ClientChannel, "logLevel">,
+  sessionLevel: LoggingLevel | undefined,
+): boolean {
+  if (channel.logLevel) {
+    const chosen = channel.logLevel();
+    return chosen !== undefined && passesLevel(level, chosen);
+  }
+  return passesLevel(level, sessionLevel);
+}
+
 /** Whether a log message at `level` passes a client's `logging/setLevel` threshold (pure). */
 export function passesLevel(level: unknown, threshold: LoggingLevel | undefined): boolean {
   if (threshold === undefined) return true;
@@ -279,12 +296,14 @@ export class ClientRelay implements UpstreamRelay {
     };
     const caller = this.caller(server);
     if (caller) {
-      if (passesLevel(message.level, this.clients.get(caller.client.id)?.level)) {
+      if (logPasses(message.level, caller.client, this.clients.get(caller.client.id)?.level)) {
         void caller.client.notify(method, message).catch(() => {});
       }
       return;
     }
     for (const { channel, level } of this.clients.values()) {
+      // A modern client gets log messages only on the requests that asked for them.
+      if (channel.logLevel) continue;
       if (passesLevel(message.level, level)) void channel.notify(method, message).catch(() => {});
     }
   }

@@ -108,7 +108,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     }
     if (options.stdio) {
       log.info(`serving ${registry.servers.length} server(s) from ${registry.path} over stdio`);
-      session = await serveStdio(gateway);
+      session = await serveStdio(gateway, log);
     }
   } catch (error) {
     await endpoint?.close();
