@@ -24,8 +24,7 @@ export const FILE_OPTION: OptionSpec = {
 export const PROJECT_OPTION: OptionSpec = {
   name: "project",
   type: "boolean",
-  description:
-    "the client's project-level file in this directory (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, .gemini/settings.json, opencode.json, .zed/settings.json)",
+  description: "the client's project-level file in this directory (.mcp.json, .zed/settings.json, …)",
 };
 
 /** The user's home: HOME (USERPROFILE on Windows) as the CLI sees it, else the OS's answer. */
