@@ -18,10 +18,11 @@ import { selfFacts } from "./self-facts.js";
 
 export const importCommand: Command = {
   name: "import",
-  summary:
-    "copy the servers of an MCP client (Claude, Cursor, VS Code, Codex, Windsurf, Gemini, opencode, Zed, Copilot) into the registry",
-  usage: `import <${CLIENT_NAMES.join(" | ")} | file> [options]`,
-  details: `Reads an MCP client's config file and merges its servers into the registry. Name a client to
+  summary: "copy the servers of an MCP client (Claude, Cursor, VS Code, Codex, Gemini, …) into the registry",
+  usage: "import <client | file> [options]",
+  details: `Clients: ${CLIENT_NAMES.join(", ")}.
+
+Reads an MCP client's config file and merges its servers into the registry. Name a client to
 read its user-level file (see voidmcp init --help for where each one is; --project for the
 project's file in this directory, --file for another), or give a file: an "mcpServers" object as
 in Claude Desktop, Claude Code, Cursor, Windsurf and Gemini CLI, a "servers" object as in VS Code's

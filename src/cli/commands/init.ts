@@ -108,10 +108,11 @@ interface Moved {
 
 export const initCommand: Command = {
   name: "init",
-  summary:
-    "set up an MCP client (Claude Code, Claude Desktop, Cursor, VS Code, Codex, Windsurf, Gemini CLI, opencode, Zed, Copilot CLI) to use voidmcp",
-  usage: `init <${CLIENT_NAMES.join(" | ")}> [options]`,
-  details: `Adds the entry that makes the client start \`voidmcp serve\` to the client's own config file,
+  summary: "set up an MCP client (Claude Code, Cursor, VS Code, Codex, Gemini CLI, Zed, …) to use voidmcp",
+  usage: "init <client> [options]",
+  details: `Clients: ${CLIENT_NAMES.join(", ")}.
+
+Adds the entry that makes the client start \`voidmcp serve\` to the client's own config file,
 with absolute paths (desktop apps start servers with a minimal PATH). Everything else in the
 file is kept as it was, comments and formatting included; the old file is saved beside it as
 <file>.voidmcp-backup-<time> first. A missing file is created. Running it again changes nothing.
