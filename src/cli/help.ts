@@ -37,6 +37,6 @@ Options:
 Get started:
   voidmcp add everything npx -y @modelcontextprotocol/server-everything
   voidmcp list
-  voidmcp init cursor  (point a client at voidmcp: claude-code, claude-desktop, cursor, vscode, codex)
+  voidmcp init cursor  (point a client at voidmcp; voidmcp init --help lists the ten clients)
 `;
 }

@@ -1,6 +1,5 @@
 import { isValidServerName, VoidError } from "../core/index.js";
 import {
-  deepEqual,
   formatJsonPath,
   type JsonPath,
   kindOf,
@@ -16,6 +15,8 @@ import {
   sanitiseServerName,
   selfEntryReason,
 } from "../registry/index.js";
+import { isNotImportable } from "./client-entries.js";
+import { sameServer } from "./same-server.js";
 
 /** Where an imported server is in the client's file: the key `key` of the object at `path`. */
 export interface ServerOrigin {
@@ -113,6 +114,7 @@ function convertEntry(
   raw: unknown,
   platform: NodeJS.Platform,
 ): { entry: RawServerEntry; note?: string } | { reason: string } {
+  if (isNotImportable(raw)) return { reason: raw.notImportable };
   if (!isObject(raw)) return { reason: `expected an object describing the server, got ${kindOf(raw)}` };
   const urlKey = URL_KEYS.find((key) => key in raw);
   const toolKeys = "tools" in raw ? [] : ["includeTools", "excludeTools"].filter((key) => key in raw);
@@ -298,7 +300,7 @@ export interface MergeOptions {
 export interface MergeResult {
   readonly added: string[];
   readonly replaced: string[];
-  /** Already registered with an equal entry (key order aside): nothing changed. */
+  /** Already registered with an entry that means the same (key order and defaults aside): nothing changed. */
   readonly identical: string[];
   /** Not merged; `doc` is unchanged for these. */
   readonly conflicts: Array<{ name: string; reason: string }>;
@@ -327,7 +329,7 @@ export function mergeEntries(
     if (existing === undefined) {
       servers[name] = entry;
       result.added.push(name);
-    } else if (deepEqual(existing, entry)) {
+    } else if (sameServer(existing, entry)) {
       result.identical.push(name);
     } else if (options.overwrite) {
       servers[name] = entry;

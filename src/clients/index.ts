@@ -4,6 +4,7 @@
  * Uses the registry and formats layers; knows nothing of processes or MCP sessions.
  */
 
+export { fromCopilotEntry, fromGeminiEntry, fromOpencodeEntry, fromZedEntry } from "./client-entries.js";
 export {
   assertWritable,
   type ClientFile,
@@ -14,16 +15,20 @@ export {
 export {
   CLIENT_NAMES,
   CLIENTS,
+  type ClientEntry,
   type ClientInfo,
   type ClientName,
   type ConfigFormat,
   ENTRY_NAME,
+  type EntryValue,
   gatewayEntry,
+  type HttpEndpoint,
+  httpGatewayEntry,
   isClientName,
   type LaunchCommand,
 } from "./clients.js";
 export { fromCodexEntry, parseCodexConfig, parseTomlFile } from "./codex-import.js";
-export { clientConfigPath, type PathContext } from "./config-path.js";
+export { clientConfigPath, type PathContext, projectConfigPath } from "./config-path.js";
 export {
   type ClientConfig,
   type ImportedEntry,
@@ -46,3 +51,4 @@ export {
 } from "./move-secrets.js";
 export { planSetup, type SetupPlan, type SetupRequest } from "./plan.js";
 export { readClientServers } from "./read-servers.js";
+export { sameServer, withoutDefaults } from "./same-server.js";

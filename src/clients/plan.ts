@@ -13,7 +13,7 @@ import {
   TomlEditError,
   type TomlWritable,
 } from "../formats/index.js";
-import { CLIENTS, type ClientName, ENTRY_NAME } from "./clients.js";
+import { CLIENTS, type ClientEntry, type ClientName, ENTRY_NAME } from "./clients.js";
 import { parseTomlFile } from "./codex-import.js";
 import type { ServerOrigin } from "./import.js";
 
@@ -24,7 +24,7 @@ export interface SetupRequest {
   /** Its text; undefined when it does not exist. */
   readonly text: string | undefined;
   /** voidmcp's entry (gatewayEntry). */
-  readonly entry: { readonly [key: string]: string | readonly string[] };
+  readonly entry: ClientEntry;
   /** Servers to take out of the file (those `--replace` moved into the registry). */
   readonly remove: readonly ServerOrigin[];
 }

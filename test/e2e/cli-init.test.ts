@@ -35,6 +35,16 @@ function entryJson(indent: string, type: boolean): string {
   return JSON.stringify(entry, null, 2).replace(/\n/g, `\n${indent}`);
 }
 
+/** Any entry as JSON.stringify(…, null, 2) writes it, its lines indented by `indent`. */
+function jsonAt(value: unknown, indent: string): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+}
+
+/** The arguments of voidmcp's stdio entry in the sandbox. */
+function serveArgs(): string[] {
+  return [cli, "serve", "--config", box.registry];
+}
+
 /** voidmcp's table as init writes it; `registry` null for the default registry (no --config). */
 function entryToml(registry: string | null = box.registry): string {
   const args = [cli, "serve", ...(registry === null ? [] : ["--config", registry])];
@@ -120,6 +130,63 @@ tool_timeout_sec = 120
 
 [profiles.fast]
 model = "o4-mini"
+`;
+
+const WINDSURF = `{
+  "mcpServers": {
+    "remote": { "serverUrl": "https://mcp.example.com/mcp", "headers": { "Authorization": "Bearer \${env:REMOTE_TOKEN}" } }
+  }
+}
+`;
+
+const GEMINI = `{
+  "theme": "GitHub",
+  "mcpServers": {
+    "stream": { "httpUrl": "https://x.example/mcp", "timeout": 30000 },
+    "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] }
+  },
+  "security": { "folderTrust": { "enabled": true } }
+}
+`;
+
+const OPENCODE = `{
+  "$schema": "https://opencode.ai/config.json",
+  "mcp": {
+    "memory": {
+      "type": "local",
+      "command": ["npx", "-y", "@modelcontextprotocol/server-memory"],
+      "environment": { "MEMORY_FILE": "/tmp/memory.json" },
+      "enabled": true
+    }
+  },
+  "theme": "opencode"
+}
+`;
+
+const ZED = `// Zed settings
+//
+// For information on how to configure Zed, see the Zed
+// documentation: https://zed.dev/docs/configuring-zed
+{
+  "theme": "One Dark",
+  "context_servers": {
+    "files": { "source": "custom", "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/src"], "env": {} },
+  },
+  "vim_mode": true,
+}
+`;
+
+const COPILOT = `{
+  "mcpServers": {
+    "playwright": {
+      "type": "local",
+      "command": "npx",
+      "args": ["@playwright/mcp@latest"],
+      "env": {},
+      "tools": ["*"]
+    }
+  }
+}
 `;
 
 interface ClientCase {
@@ -272,6 +339,97 @@ const CASES: readonly ClientCase[] = [
 model = "o4-mini"
 
 ${entryToml()}`,
+    importNotes: [],
+  },
+  {
+    client: "windsurf",
+    file: ".codeium/windsurf/mcp_config.json",
+    before: WINDSURF,
+    afterInit: () =>
+      WINDSURF.replace(
+        '"Bearer ${env:REMOTE_TOKEN}" } }\n',
+        `"Bearer \${env:REMOTE_TOKEN}" } },\n    "voidmcp": ${entryJson("    ", false)}\n`,
+      ),
+    imported: {
+      remote: { url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer ${REMOTE_TOKEN}" } },
+    },
+    afterReplace: () => `{\n  "mcpServers": {\n    "voidmcp": ${entryJson("    ", false)}\n  }\n}\n`,
+    importNotes: [],
+  },
+  {
+    client: "gemini",
+    file: ".gemini/settings.json",
+    before: GEMINI,
+    afterInit: () =>
+      GEMINI.replace(
+        '"@modelcontextprotocol/server-memory"] }\n',
+        `"@modelcontextprotocol/server-memory"] },\n    "voidmcp": ${entryJson("    ", false)}\n`,
+      ),
+    imported: {
+      stream: { url: "https://x.example/mcp", type: "http", timeout: 30000 },
+      memory: { command: "npx", args: ["-y", "@modelcontextprotocol/server-memory"] },
+    },
+    afterReplace: () => `{
+  "theme": "GitHub",
+  "mcpServers": {
+    "voidmcp": ${entryJson("    ", false)}
+  },
+  "security": { "folderTrust": { "enabled": true } }
+}
+`,
+    importNotes: [],
+  },
+  {
+    client: "opencode",
+    file: ".config/opencode/opencode.json",
+    before: OPENCODE,
+    afterInit: () =>
+      OPENCODE.replace(
+        '      "enabled": true\n    }\n',
+        `      "enabled": true\n    },\n    "voidmcp": ${jsonAt({ type: "local", command: [process.execPath, ...serveArgs()], enabled: true }, "    ")}\n`,
+      ),
+    imported: {
+      memory: {
+        command: "npx",
+        args: ["-y", "@modelcontextprotocol/server-memory"],
+        env: { MEMORY_FILE: "/tmp/memory.json" },
+        enabled: true,
+      },
+    },
+    afterReplace: () => `{
+  "$schema": "https://opencode.ai/config.json",
+  "mcp": {
+    "voidmcp": ${jsonAt({ type: "local", command: [process.execPath, ...serveArgs()], enabled: true }, "    ")}
+  },
+  "theme": "opencode"
+}
+`,
+    importNotes: [],
+  },
+  {
+    client: "zed",
+    file: ".config/zed/settings.json",
+    before: ZED,
+    afterInit: () =>
+      ZED.replace('"env": {} },\n', `"env": {} },\n    "voidmcp": ${entryJson("    ", false)},\n`),
+    imported: {
+      files: { command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem", "/src"], env: {} },
+    },
+    afterReplace: () => ZED.replace(/ {4}"files": [^\n]*\n/, `    "voidmcp": ${entryJson("    ", false)},\n`),
+    importNotes: [],
+  },
+  {
+    client: "copilot",
+    file: ".copilot/mcp-config.json",
+    before: COPILOT,
+    afterInit: () =>
+      COPILOT.replace(
+        '      "tools": ["*"]\n    }\n',
+        `      "tools": ["*"]\n    },\n    "voidmcp": ${jsonAt({ type: "local", command: process.execPath, args: serveArgs(), tools: ["*"] }, "    ")}\n`,
+      ),
+    imported: { playwright: { command: "npx", args: ["@playwright/mcp@latest"], env: {} } },
+    afterReplace: () =>
+      `{\n  "mcpServers": {\n    "voidmcp": ${jsonAt({ type: "local", command: process.execPath, args: serveArgs(), tools: ["*"] }, "    ")}\n  }\n}\n`,
     importNotes: [],
   },
 ];
@@ -519,8 +677,22 @@ describe("init and import: bad input", () => {
   });
 
   it.each([
-    [["init"], "init needs the name of a client (one of claude-code, claude-desktop, cursor, vscode, codex)"],
-    [["init", "zed"], 'unknown client "zed" (clients: claude-code, claude-desktop, cursor, vscode, codex)'],
+    [
+      ["init"],
+      "init needs the name of a client (one of claude-code, claude-desktop, cursor, vscode, codex, windsurf, gemini, opencode, zed, copilot)",
+    ],
+    [
+      ["init", "emacs"],
+      'unknown client "emacs" (clients: claude-code, claude-desktop, cursor, vscode, codex, windsurf, gemini, opencode, zed, copilot)',
+    ],
+    [["init", "windsurf", "--project"], "Windsurf has no project-level MCP config file"],
+    [["init", "zed", "--project", "--file", "x.json"], "give either --file or --project, not both"],
+    [["init", "zed", "--port", "9000"], "--port goes with --http"],
+    [
+      ["init", "claude-desktop", "--http"],
+      "Claude Desktop's config file holds only servers it starts itself",
+    ],
+    [["import", "./x.json", "--project"], "--project goes with a client name"],
     [["init", "cursor", "--overwrite"], "--overwrite goes with --replace"],
     [["init", "cursor", "--print", "--replace"], "--print only shows the entry; leave it out to --replace"],
     [["import", "./x.json", "--file", "y"], "--file goes with a client name"],
@@ -542,5 +714,105 @@ describe("init and import: bad input", () => {
     await writeFile(file, CODEX);
     const result = await box.run(["import", file, "--dry-run"]);
     expect(result).toEqual({ code: 0, stdout: "Would add 2: github, files\n", stderr: "" });
+  });
+});
+
+describe("entries that differ only in defaults are one server", () => {
+  // What `claude mcp add memory -- npx -y @modelcontextprotocol/server-memory` writes.
+  const CLAUDE_ADDED = `{
+  "mcpServers": {
+    "memory": {
+      "type": "stdio",
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-memory"],
+      "env": {}
+    }
+  }
+}
+`;
+  // What `voidmcp add memory -- npx -y @modelcontextprotocol/server-memory` writes.
+  const REGISTERED = registryText({
+    version: 1,
+    mcpServers: { memory: { command: "npx", args: ["-y", "@modelcontextprotocol/server-memory"] } },
+  });
+
+  it("init claude-code --replace moves a server registered with voidmcp add: no false conflict", async () => {
+    const file = await writeClientFile(".claude.json", CLAUDE_ADDED);
+    await writeFile(box.registry, REGISTERED);
+    const result = await box.run(["init", "claude-code", "--replace"]);
+    expect(result.stderr).not.toContain("different definition");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `Added voidmcp to ${file}: ${process.execPath} ${cli} serve --config ${box.registry}\nMoved 1 server into ${box.registry}: memory\n`,
+    );
+    expect(await textOf(file)).toBe(
+      `{\n  "mcpServers": {\n    "voidmcp": ${entryJson("    ", true)}\n  }\n}\n`,
+    );
+    // The registered entry stays as the user wrote it.
+    expect(await textOf(box.registry)).toBe(REGISTERED);
+  });
+
+  it("import claude-code calls it already registered", async () => {
+    await writeClientFile(".claude.json", CLAUDE_ADDED);
+    await writeFile(box.registry, REGISTERED);
+    const result = await box.run(["import", "claude-code"]);
+    expect(result).toEqual({ code: 0, stdout: "Already registered: memory\n", stderr: "" });
+    expect(await textOf(box.registry)).toBe(REGISTERED);
+  });
+});
+
+describe("init: project files and the HTTP front", () => {
+  it("--project writes the project's own file in the working directory", async () => {
+    const project = join(box.dir, "my app");
+    await mkdir(project);
+    for (const [client, relative, key] of [
+      ["claude-code", ".mcp.json", "mcpServers"],
+      ["gemini", ".gemini/settings.json", "mcpServers"],
+      ["zed", ".zed/settings.json", "context_servers"],
+      ["opencode", "opencode.json", "mcp"],
+    ] as const) {
+      const result = await box.run(["init", client, "--project"], { cwd: project });
+      expect(result.code).toBe(0);
+      const written = JSON.parse(await textOf(join(project, relative)));
+      expect(Object.keys(written)).toEqual([key]);
+      expect(Object.keys(written[key])).toEqual(["voidmcp"]);
+    }
+    expect(await bytesOf(join(box.home, ".claude.json"))).toBeUndefined();
+    const imported = await box.run(["import", "zed", "--project", "--dry-run"], { cwd: project });
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/^skipped "voidmcp": this is voidmcp itself/);
+    expect(imported.stderr).toContain(`No servers found in ${join(project, ".zed/settings.json")}.`);
+  });
+
+  it("--http points the client at serve --http with the token of voidmcp token", async () => {
+    const token = (await box.run(["token"])).stdout.trim();
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    const result = await box.run(["init", "gemini", "--http", "--port", "9123"]);
+    const file = join(box.home, ".gemini", "settings.json");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `Added voidmcp to ${file}: http://127.0.0.1:9123/mcp (with the bearer token of voidmcp token)\n`,
+    );
+    expect(result.stderr).toContain("Keep the gateway running: voidmcp serve --http --port 9123\n");
+    expect(JSON.parse(await textOf(file))).toEqual({
+      mcpServers: {
+        voidmcp: { httpUrl: "http://127.0.0.1:9123/mcp", headers: { Authorization: `Bearer ${token}` } },
+      },
+    });
+    // Switching back to stdio updates the one entry.
+    const back = await box.run(["init", "gemini"]);
+    expect(back.stdout).toMatch(/^Updated voidmcp in /);
+    expect(JSON.parse(await textOf(file)).mcpServers.voidmcp).toEqual({
+      command: process.execPath,
+      args: serveArgs(),
+    });
+  });
+
+  it("--http for Codex writes http_headers in TOML", async () => {
+    const result = await box.run(["init", "codex", "--http", "--print"], { env: { VOIDMCP_TOKEN: "t0k" } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      '[mcp_servers.voidmcp]\nurl = "http://127.0.0.1:7420/mcp"\nhttp_headers = { Authorization = "Bearer t0k" }\n',
+    );
   });
 });

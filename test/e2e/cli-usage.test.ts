@@ -22,11 +22,8 @@ const COMMANDS = [
   { name: "doctor", usage: "doctor [options]" },
   { name: "token", usage: "token [--regenerate] [options]" },
   { name: "secret", usage: "secret <set NAME | list | remove NAME> [options]" },
-  {
-    name: "import",
-    usage: "import <claude-code | claude-desktop | cursor | vscode | codex | file> [options]",
-  },
-  { name: "init", usage: "init <claude-code | claude-desktop | cursor | vscode | codex> [options]" },
+  { name: "import", usage: "import <client | file> [options]" },
+  { name: "init", usage: "init <client> [options]" },
   { name: "log", usage: "log [options]" },
 ] as const;
 

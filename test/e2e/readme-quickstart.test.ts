@@ -28,21 +28,25 @@ function quickStartSections(): Section[] {
   const start = README.indexOf("### 3. Point your client at voidmcp");
   const end = README.indexOf("\n## ", start);
   if (start === -1 || end === -1) throw new Error("README: no '### 3. Point your client at voidmcp' section");
-  return README.slice(start, end)
-    .split("\n#### ")
-    .slice(1)
-    .map((part) => {
-      const title = part.slice(0, part.indexOf("\n"));
-      const sh = /```sh\n([\s\S]*?)```/.exec(part)?.[1] ?? "";
-      const config = /```(json|toml)\n([\s\S]*?)```/.exec(part);
-      if (config === null) throw new Error(`README: no json or toml block under "${title}"`);
-      const commands = sh
-        .split("\n")
-        .map((line) => line.replace(/\s+#.*$/, "").trim())
-        .filter((line) => line !== "")
-        .map((line) => line.split(/\s+/));
-      return { title, commands, language: config[1] as "json" | "toml", config: config[2] as string };
-    });
+  return (
+    README.slice(start, end)
+      .split("\n#### ")
+      .slice(1)
+      // Sections without commands (Continue's YAML to paste, the client suite) have nothing to run.
+      .filter((part) => part.includes("```sh\n"))
+      .map((part) => {
+        const title = part.slice(0, part.indexOf("\n"));
+        const sh = /```sh\n([\s\S]*?)```/.exec(part)?.[1] ?? "";
+        const config = /```(json|toml)\n([\s\S]*?)```/.exec(part);
+        if (config === null) throw new Error(`README: no json or toml block under "${title}"`);
+        const commands = sh
+          .split("\n")
+          .map((line) => line.replace(/\s+#.*$/, "").trim())
+          .filter((line) => line !== "")
+          .map((line) => line.split(/\s+/));
+        return { title, commands, language: config[1] as "json" | "toml", config: config[2] as string };
+      })
+  );
 }
 
 /** Where each client's user file is on Linux (HOME-relative), and a file with one server in it. */
@@ -67,6 +71,26 @@ const CLIENT_FILES: Readonly<Record<string, { file: string; seed: string }>> = {
     file: ".codex/config.toml",
     seed: '[mcp_servers.memory]\ncommand = "npx"\nargs = ["-y", "@modelcontextprotocol/server-memory"]\n',
   },
+  windsurf: {
+    file: ".codeium/windsurf/mcp_config.json",
+    seed: '{ "mcpServers": { "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] } } }\n',
+  },
+  gemini: {
+    file: ".gemini/settings.json",
+    seed: '{ "mcpServers": { "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] } } }\n',
+  },
+  opencode: {
+    file: ".config/opencode/opencode.json",
+    seed: '{ "mcp": { "memory": { "type": "local", "command": ["npx", "-y", "@modelcontextprotocol/server-memory"], "enabled": true } } }\n',
+  },
+  zed: {
+    file: ".config/zed/settings.json",
+    seed: '// Zed settings\n{\n  "context_servers": { "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] } },\n}\n',
+  },
+  copilot: {
+    file: ".copilot/mcp-config.json",
+    seed: '{ "mcpServers": { "memory": { "type": "local", "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"], "tools": ["*"] } } }\n',
+  },
 };
 
 const sections = quickStartSections();
@@ -80,13 +104,18 @@ afterEach(async () => {
 });
 
 describe("README quick start, per client", () => {
-  it("documents the five clients", () => {
+  it("documents the clients init knows", () => {
     expect(sections.map((s) => s.title)).toEqual([
       "Claude Code",
       "Claude Desktop",
       "Cursor",
       "VS Code",
       "Codex CLI",
+      "Windsurf",
+      "Gemini CLI",
+      "opencode",
+      "Zed",
+      "Copilot CLI",
     ]);
   });
 
@@ -114,14 +143,24 @@ describe("README quick start, per client", () => {
       );
       expect(normalised).toBe(section.config);
     } else {
-      const value = JSON.parse(written.replace(/^\s*\/\/.*$/gm, "")) as Record<
+      // Comments and trailing commas (Zed's settings) taken out to read it as JSON.
+      const value = JSON.parse(written.replace(/^\s*\/\/.*$/gm, "").replace(/,(\s*[}\]])/g, "$1")) as Record<
         string,
         Record<string, unknown>
       >;
-      const servers = Object.values(value)[0] as Record<string, { command: string; args: string[] }>;
-      const entry = servers.voidmcp as { command: string; args: string[] };
-      expect([entry.command, entry.args[0]]).toEqual([process.execPath, cli]);
-      servers.voidmcp = { ...entry, command: EXAMPLE, args: entry.args.slice(1) };
+      const servers = Object.values(value).find((v) => typeof v === "object" && "voidmcp" in v) as Record<
+        string,
+        { command: string | string[]; args?: string[] }
+      >;
+      const entry = servers.voidmcp as { command: string | string[]; args?: string[] };
+      if (Array.isArray(entry.command)) {
+        // opencode: the command and its arguments in one array.
+        expect(entry.command.slice(0, 2)).toEqual([process.execPath, cli]);
+        servers.voidmcp = { ...entry, command: [EXAMPLE, ...entry.command.slice(2)] };
+      } else {
+        expect([entry.command, entry.args?.[0]]).toEqual([process.execPath, cli]);
+        servers.voidmcp = { ...entry, command: EXAMPLE, args: entry.args?.slice(1) ?? [] };
+      }
       expect(value).toEqual(JSON.parse(section.config));
     }
     const registry = JSON.parse(await readFile(join(box.home, ".config", "voidmcp", "servers.json"), "utf8"));

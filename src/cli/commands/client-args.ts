@@ -1,6 +1,13 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { CLIENT_NAMES, type ClientName, clientConfigPath, isClientName } from "../../clients/index.js";
+import {
+  CLIENT_NAMES,
+  CLIENTS,
+  type ClientName,
+  clientConfigPath,
+  isClientName,
+  projectConfigPath,
+} from "../../clients/index.js";
 import { VoidError } from "../../core/index.js";
 import type { OptionSpec, ParsedArgs } from "../args.js";
 import type { Io } from "../io.js";
@@ -12,6 +19,12 @@ export const FILE_OPTION: OptionSpec = {
   type: "string",
   value: "PATH",
   description: "the client's config file (default: its user-level file on this OS)",
+};
+
+export const PROJECT_OPTION: OptionSpec = {
+  name: "project",
+  type: "boolean",
+  description: "the client's project-level file in this directory (.mcp.json, .zed/settings.json, …)",
 };
 
 /** The user's home: HOME (USERPROFILE on Windows) as the CLI sees it, else the OS's answer. */
@@ -34,9 +47,25 @@ export function clientFrom(args: ParsedArgs, command: string): ClientName {
   return client;
 }
 
-/** `--file`, made absolute, or the client's user-level config file on this OS. */
+/**
+ * `--file`, made absolute; with `--project` the client's project-level file in the working
+ * directory; else the client's user-level config file on this OS. Throws VoidError("usage") for
+ * both options at once, or `--project` for a client without project files.
+ */
 export function clientConfigFile(client: ClientName, args: ParsedArgs, io: Io): string {
   const file = args.options.file;
+  const project = args.options.project === true;
+  if (project && file !== undefined)
+    throw new VoidError("usage", "give either --file or --project, not both");
   if (typeof file === "string" && file !== "") return resolve(io.cwd, file);
+  if (project) {
+    const path = projectConfigPath(client, io.cwd, process.platform);
+    if (path === undefined) {
+      throw new VoidError("usage", `${CLIENTS[client].label} has no project-level MCP config file`, {
+        hint: "leave out --project to use its user-level file, or name a file with --file",
+      });
+    }
+    return path;
+  }
   return clientConfigPath(client, { platform: process.platform, env: io.env, home: homeOf(io) });
 }

@@ -14,18 +14,24 @@ import { editRegistryFile, loadRegistryDocument } from "../../registry/index.js"
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { printJson } from "../io.js";
 import { registryPathFrom } from "../shared.js";
-import { clientConfigFile, FILE_OPTION } from "./client-args.js";
+import { clientConfigFile, FILE_OPTION, PROJECT_OPTION } from "./client-args.js";
 import { moveSecretsPlan, storeMoves } from "./secret-import.js";
 import { selfFacts } from "./self-facts.js";
 
 export const importCommand: Command = {
   name: "import",
-  summary: "copy the servers of an MCP client (Claude, Cursor, VS Code, Codex) into the registry",
-  usage: `import <${CLIENT_NAMES.join(" | ")} | file> [options]`,
-  details: `Reads an MCP client's config file and merges its servers into the registry. Name a client to
-read its user-level file (see voidmcp init --help for where each one is; --file for another), or
-give a file: an "mcpServers" object as in Claude Desktop, Claude Code and Cursor, a "servers"
-object as in VS Code's mcp.json (comments allowed), or Codex CLI's config.toml ([mcp_servers.*]).
+  summary: "copy the servers of an MCP client (Claude, Cursor, VS Code, Codex, Gemini, …) into the registry",
+  usage: "import <client | file> [options]",
+  details: `Clients: ${CLIENT_NAMES.join(", ")}.
+
+Reads an MCP client's config file and merges its servers into the registry. Name a client to
+read its user-level file (see voidmcp init --help for where each one is; --project for the
+project's file in this directory, --file for another), or give a file: an "mcpServers" object as
+in Claude Desktop, Claude Code, Cursor, Windsurf and Gemini CLI, a "servers" object as in VS Code's
+mcp.json (comments allowed), or Codex CLI's config.toml ([mcp_servers.*]). opencode's "mcp",
+Zed's "context_servers" and Copilot CLI's entries are read when the client is named.
+Entries that differ only in defaults (such as "type": "stdio" and "env": {}, which claude mcp add
+writes) are the same server.
 A server whose name is already registered with a different definition is a conflict and is left
 alone unless --overwrite is given. voidmcp's own entry is never imported, nor is an entry that
 reaches voidmcp itself (a voidmcp command, or its HTTP endpoint on 127.0.0.1). A name that is also a
@@ -39,10 +45,12 @@ gets \${secret:<SERVER>_<KEY>} instead.
 Examples:
   voidmcp import cursor
   voidmcp import codex --dry-run
+  voidmcp import zed --project                   # this project's .zed/settings.json
   voidmcp import ~/.config/Code/User/mcp.json
   voidmcp import cursor --move-secrets`,
   options: [
     FILE_OPTION,
+    PROJECT_OPTION,
     { name: "overwrite", type: "boolean", description: "replace registered servers that have the same name" },
     { name: "dry-run", type: "boolean", description: "show what would change without writing" },
     {
@@ -62,10 +70,14 @@ Examples:
       });
     if (extra.length > 0) throw new VoidError("usage", `unexpected arguments: ${extra.join(" ")}`);
     const client: ClientName | undefined = isClientName(file) ? file : undefined;
-    if (client === undefined && args.options.file !== undefined) {
-      throw new VoidError("usage", "--file goes with a client name", {
-        hint: "voidmcp import <client> --file PATH",
-      });
+    if (client === undefined && (args.options.file !== undefined || args.options.project === true)) {
+      throw new VoidError(
+        "usage",
+        `--${args.options.file !== undefined ? "file" : "project"} goes with a client name`,
+        {
+          hint: "voidmcp import <client> --file PATH",
+        },
+      );
     }
     const source = client === undefined ? resolve(io.cwd, file) : clientConfigFile(client, args, io);
     let text: string;

@@ -2,10 +2,13 @@ import {
   assertWritable,
   CLIENT_NAMES,
   CLIENTS,
+  type ClientEntry,
   type ClientName,
   ENTRY_NAME,
   gatewayEntry,
+  httpGatewayEntry,
   type ImportedEntry,
+  type LaunchCommand,
   type MergeResult,
   mergeEntries,
   planSetup,
@@ -15,15 +18,17 @@ import {
 } from "../../clients/index.js";
 import { VoidError } from "../../core/index.js";
 import { renderTable, type TomlWritable } from "../../formats/index.js";
+import { DEFAULT_HTTP_PORT, loadToken } from "../../gateway/index.js";
 import { editRegistryFile, loadRegistryDocument, resolveRegistryPath } from "../../registry/index.js";
+import type { ParsedArgs } from "../args.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { type Io, printJson } from "../io.js";
 import { selfLaunch } from "../self-command.js";
 import { registryPathFrom } from "../shared.js";
-import { clientConfigFile, clientFrom, FILE_OPTION, homeOf } from "./client-args.js";
+import { clientConfigFile, clientFrom, FILE_OPTION, homeOf, PROJECT_OPTION } from "./client-args.js";
 import { selfFacts } from "./self-facts.js";
 
-function snippet(client: ClientName, entry: ReturnType<typeof gatewayEntry>): string {
+function snippet(client: ClientName, entry: ClientEntry): string {
   const info = CLIENTS[client];
   if (info.format === "toml") {
     return renderTable([...info.serversPath, ENTRY_NAME], entry as { readonly [key: string]: TomlWritable });
@@ -31,6 +36,17 @@ function snippet(client: ClientName, entry: ReturnType<typeof gatewayEntry>): st
   let value: unknown = { [ENTRY_NAME]: entry };
   for (const part of [...info.serversPath].reverse()) value = { [part]: value };
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function stdioTarget(client: ClientName, launch: LaunchCommand, registryPath: string | undefined): Target {
+  const entry = gatewayEntry(client, launch, registryPath);
+  const command = [
+    launch.command,
+    ...launch.args,
+    "serve",
+    ...(registryPath === undefined ? [] : ["--config", registryPath]),
+  ];
+  return { entry, shown: command.join(" "), notes: [] };
 }
 
 /**
@@ -42,6 +58,49 @@ function registryArgument(registry: string, io: Io): string | undefined {
   return registry === resolveRegistryPath({ env: {}, home, cwd: io.cwd }) ? undefined : registry;
 }
 
+/** `--port`, checked: the port `serve --http` listens on. Throws VoidError("usage"). */
+function portFrom(raw: unknown): number {
+  if (raw === undefined) return DEFAULT_HTTP_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new VoidError("usage", `--port must be a port number (1-65535), not "${String(raw)}"`);
+  }
+  return port;
+}
+
+/** What the client is given: the entry, and how the summary line names what it starts or reaches. */
+interface Target {
+  readonly entry: ClientEntry;
+  readonly shown: string;
+  /** Said after the change, besides the client's own next step. */
+  readonly notes: readonly string[];
+}
+
+async function httpTarget(client: ClientName, args: ParsedArgs, registry: string, io: Io): Promise<Target> {
+  const port = portFrom(args.options.port);
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const token = await loadToken(registry, io.env);
+  const entry = httpGatewayEntry(client, { url, token: token?.value });
+  if (entry === undefined) {
+    throw new VoidError(
+      "usage",
+      `${CLIENTS[client].label}'s config file holds only servers it starts itself`,
+      {
+        hint: `leave out --http: voidmcp init ${client}`,
+      },
+    );
+  }
+  const serve = `voidmcp serve --http${port === DEFAULT_HTTP_PORT ? "" : ` --port ${port}`}`;
+  return {
+    entry,
+    shown: `${url} (with the bearer token of voidmcp token)`,
+    notes: [
+      `The entry holds the bearer token; after voidmcp token --regenerate, run this again.`,
+      `Keep the gateway running: ${serve}`,
+    ],
+  };
+}
+
 interface Moved {
   readonly imported: readonly ImportedEntry[];
   readonly merge: MergeResult;
@@ -49,9 +108,11 @@ interface Moved {
 
 export const initCommand: Command = {
   name: "init",
-  summary: "set up an MCP client (Claude Code, Claude Desktop, Cursor, VS Code, Codex) to use voidmcp",
-  usage: `init <${CLIENT_NAMES.join(" | ")}> [options]`,
-  details: `Adds the entry that makes the client start \`voidmcp serve\` to the client's own config file,
+  summary: "set up an MCP client (Claude Code, Cursor, VS Code, Codex, Gemini CLI, Zed, …) to use voidmcp",
+  usage: "init <client> [options]",
+  details: `Clients: ${CLIENT_NAMES.join(", ")}.
+
+Adds the entry that makes the client start \`voidmcp serve\` to the client's own config file,
 with absolute paths (desktop apps start servers with a minimal PATH). Everything else in the
 file is kept as it was, comments and formatting included; the old file is saved beside it as
 <file>.voidmcp-backup-<time> first. A missing file is created. Running it again changes nothing.
@@ -60,16 +121,38 @@ With --replace, the servers the client has are first imported into voidmcp's reg
 \`voidmcp import <client>\` does) and then removed from the client's file, so that the client
 reaches them all through voidmcp.
 
+With --http the entry points the client at voidmcp's HTTP front (http://127.0.0.1:PORT/mcp,
+started by \`voidmcp serve --http\`) and sends the bearer token (voidmcp token) in a header,
+instead of starting voidmcp itself. Claude Desktop's file cannot hold an HTTP server.
+
 Files (user level): claude-code ~/.claude.json, claude-desktop claude_desktop_config.json,
-cursor ~/.cursor/mcp.json, vscode <Code user dir>/mcp.json, codex ~/.codex/config.toml.
+cursor ~/.cursor/mcp.json, vscode <Code user dir>/mcp.json, codex ~/.codex/config.toml,
+windsurf ~/.codeium/windsurf/mcp_config.json, gemini ~/.gemini/settings.json,
+opencode ~/.config/opencode/opencode.json, zed ~/.config/zed/settings.json,
+copilot ~/.copilot/mcp-config.json. With --project, the file of the project in this directory:
+.mcp.json, .cursor/mcp.json, .vscode/mcp.json, .gemini/settings.json, opencode.json or
+.zed/settings.json.
 
 Examples:
   voidmcp init cursor
   voidmcp init claude-desktop --replace
-  voidmcp init vscode --file .vscode/mcp.json      # a project's file instead
+  voidmcp init vscode --project                    # this project's .vscode/mcp.json
+  voidmcp init gemini --http                       # reach voidmcp serve --http with the token
   voidmcp init codex --print                       # show the entry, change nothing`,
   options: [
     FILE_OPTION,
+    PROJECT_OPTION,
+    {
+      name: "http",
+      type: "boolean",
+      description: "reach voidmcp's HTTP front with the token instead of starting it",
+    },
+    {
+      name: "port",
+      type: "string",
+      value: "N",
+      description: `with --http: the port of serve --http (default ${DEFAULT_HTTP_PORT})`,
+    },
     { name: "print", type: "boolean", description: "print the entry instead of writing it" },
     {
       name: "replace",
@@ -90,8 +173,17 @@ Examples:
     const info = CLIENTS[client];
     const path = clientConfigFile(client, args, io);
     const registry = registryPathFrom(args, io);
+    if (args.options.port !== undefined && args.options.http !== true) {
+      throw new VoidError("usage", "--port goes with --http", {
+        hint: `voidmcp init ${client} --http --port N`,
+      });
+    }
     const launch = selfLaunch();
-    const entry = gatewayEntry(client, launch, registryArgument(registry, io));
+    const target: Target =
+      args.options.http === true
+        ? await httpTarget(client, args, registry, io)
+        : stdioTarget(client, launch, registryArgument(registry, io));
+    const { entry } = target;
     const replace = args.options.replace === true;
     if (args.options.overwrite === true && !replace) {
       throw new VoidError("usage", "--overwrite goes with --replace", {
@@ -104,7 +196,7 @@ Examples:
       io.err(`Add this to ${path}; then ${info.afterChange}.`);
       return 0;
     }
-    if (launch.ephemeral) {
+    if (launch.ephemeral && args.options.http !== true) {
       io.err(
         "note: this voidmcp runs from npx's cache, which npm may clear; for a path that lasts, install it (npm install -g voidmcp) and run init again.",
       );
@@ -166,10 +258,9 @@ Examples:
       io.out(`voidmcp is already set up in ${path}; nothing changed.`);
       return 0;
     }
-    const command = [entry.command, ...(entry.args as readonly string[])].join(" ");
-    if (plan.before === "same") io.out(`voidmcp was already set up in ${path}: ${command}`);
-    else
-      io.out(`${plan.before === "absent" ? "Added voidmcp to" : "Updated voidmcp in"} ${path}: ${command}`);
+    const shown = target.shown;
+    if (plan.before === "same") io.out(`voidmcp was already set up in ${path}: ${shown}`);
+    else io.out(`${plan.before === "absent" ? "Added voidmcp to" : "Updated voidmcp in"} ${path}: ${shown}`);
     if (movedNames.length > 0) {
       io.out(
         `Moved ${movedNames.length} server${movedNames.length === 1 ? "" : "s"} into ${registry}: ${movedNames.join(", ")}`,
@@ -182,6 +273,7 @@ Examples:
     }
     if (written?.created) io.err(`Created ${path}.`);
     if (written?.backup !== undefined) io.err(`Backup of the previous file: ${written.backup}`);
+    for (const note of target.notes) io.err(note);
     io.err(`Next: ${info.afterChange}.`);
     return 0;
   },
