@@ -34,6 +34,7 @@ function sessionChannel(server: Server): ClientChannel {
   return {
     id,
     capabilities: () => server.getClientCapabilities(),
+    info: () => server.getClientVersion(),
     request: async (method, params, signal) =>
       (await server.request(
         { method: method as RequestMethod, ...(params ? { params } : {}) },
@@ -60,6 +61,7 @@ function requestContext(ctx: HandlerContext, session: ClientChannel): RequestCon
     client: {
       id: session.id,
       capabilities: session.capabilities,
+      info: session.info,
       request: async (method, params, signal) =>
         (await ctx.mcpReq.send(
           { method: method as RequestMethod, ...(params ? { params } : {}) },
@@ -105,7 +107,9 @@ export function createDownstreamServer(backend: GatewayBackend): { server: Serve
   server.setNotificationHandler("notifications/roots/list_changed", () => {
     if (connected) backend.clientRootsChanged(session);
   });
-  server.setRequestHandler("tools/list", () => guarded(async () => ({ tools: await backend.listTools() })));
+  server.setRequestHandler("tools/list", () =>
+    guarded(async () => ({ tools: await backend.listTools(session) })),
+  );
   server.setRequestHandler("tools/call", async (request, ctx) => {
     try {
       return await backend.callTool(request.params.name, request.params.arguments, context(ctx));
