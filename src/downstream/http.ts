@@ -41,6 +41,11 @@ export interface HttpOptions {
    * guard against being its own upstream).
    */
   readonly loopCheck?: (header: (name: string) => string | undefined) => string | undefined;
+  /**
+   * The backend for `/mcp/NAME` (a profile of the gateway; same token as `/mcp`), or why there
+   * is none: that message is the 404's JSON-RPC error. Without it, only `/mcp` is served.
+   */
+  readonly profile?: (name: string) => GatewayBackend | string;
 }
 
 export interface HttpEndpoint {
@@ -54,6 +59,8 @@ export interface HttpEndpoint {
 
 export const MCP_PATH = "/mcp";
 export const HEALTH_PATH = "/healthz";
+/** `/mcp/NAME`: the gateway seen through profile NAME. */
+const PROFILE_PATH = /^\/mcp\/([^/]*)$/;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 /** The registry's default for http.maxSessions, for callers that give no limit. */
@@ -76,6 +83,8 @@ const EVENTS_KEPT_IDLE_MS = 10 * RESUME_GRACE_MS;
 
 interface Session {
   readonly id: string;
+  /** The path it was opened on (`/mcp` or `/mcp/NAME`): it is served there only. */
+  readonly path: string;
   readonly transport: WebStandardStreamableHTTPServerTransport;
   readonly events: SessionEventStore;
   readonly close: () => Promise<void>;
@@ -157,8 +166,14 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
     }
   };
 
-  const openSession = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => {
-    const { server, dispose } = createDownstreamServer(backend);
+  const openSession = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+    served: GatewayBackend,
+  ) => {
+    const { server, dispose } = createDownstreamServer(served);
     let id: string | undefined;
     const events = new SessionEventStore();
     const transport = new WebStandardStreamableHTTPServerTransport({
@@ -170,6 +185,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         makeRoom(1);
         sessions.set(sessionId, {
           id: sessionId,
+          path: url.pathname,
           transport,
           events,
           close: () => server.close(),
@@ -214,7 +230,8 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       res.end(JSON.stringify({ status: "ok", sessions: sessions.size }));
       return;
     }
-    if (url.pathname !== MCP_PATH) {
+    const profileName = PROFILE_PATH.exec(url.pathname)?.[1];
+    if (url.pathname !== MCP_PATH && (profileName === undefined || !options.profile)) {
       req.resume();
       jsonRpcError(res, 404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
       return;
@@ -236,6 +253,17 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         return;
       }
     }
+    // Only once the token is checked: the names of profiles are for those who hold it.
+    let served = backend;
+    if (profileName !== undefined && options.profile) {
+      const found = options.profile(profileName);
+      if (typeof found === "string") {
+        req.resume();
+        jsonRpcError(res, 404, -32000, `Not found: ${found}`);
+        return;
+      }
+      served = found;
+    }
     const loop = options.loopCheck?.((name) => header(req, name));
     if (loop !== undefined) {
       req.resume();
@@ -254,7 +282,9 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
     }
     const sessionId = header(req, "mcp-session-id");
     if (sessionId !== undefined) {
-      const session = sessions.get(sessionId);
+      const found = sessions.get(sessionId);
+      // A session belongs to the path (profile) it was opened on.
+      const session = found?.path === url.pathname ? found : undefined;
       if (!session) {
         jsonRpcError(
           res,
@@ -289,7 +319,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       return;
     }
     if (req.method === "POST" && isInitialize(body)) {
-      await openSession(req, res, url, body);
+      await openSession(req, res, url, body, served);
       return;
     }
     if (req.method === "POST") {

@@ -208,19 +208,14 @@ export class Gateway implements GatewayBackend {
   }
 
   /**
-   * The backend for the clients of profile `name` (`serve --profile`, `/mcp/NAME`): this gateway
-   * seen through the profile, which is looked up in the live registry at each use, so an edit
-   * of it applies at once. Undefined when the live registry has no such profile.
+   * The backend for the clients of profile `name` (`/mcp/NAME`): this gateway seen through the
+   * profile, which is looked up in the live registry at each use, so an edit of it applies at
+   * once. When the live registry has no such profile: why (naming those it has).
    */
-  profileBackend(name: string): GatewayBackend | undefined {
-    if (!Object.hasOwn(this.reloader.registry.settings.profiles, name)) return undefined;
-    return this.viewOf(name);
-  }
-
-  /** Why `name` is not a profile of the live registry (naming those that are), or undefined. */
-  unknownProfile(name: string): string | undefined {
+  profileBackend(name: string): GatewayBackend | string {
     const profiles = this.reloader.registry.settings.profiles;
-    return Object.hasOwn(profiles, name) ? undefined : unknownProfileMessage(name, Object.keys(profiles));
+    if (!Object.hasOwn(profiles, name)) return unknownProfileMessage(name, Object.keys(profiles));
+    return this.viewOf(name);
   }
 
   /**

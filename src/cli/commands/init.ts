@@ -15,7 +15,13 @@ import {
 } from "../../clients/index.js";
 import { VoidError } from "../../core/index.js";
 import { renderTable, type TomlWritable } from "../../formats/index.js";
-import { editRegistryFile, loadRegistryDocument, resolveRegistryPath } from "../../registry/index.js";
+import { unknownProfileMessage } from "../../gateway/index.js";
+import {
+  editRegistryFile,
+  loadRegistry,
+  loadRegistryDocument,
+  resolveRegistryPath,
+} from "../../registry/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { type Io, printJson } from "../io.js";
 import { selfLaunch } from "../self-command.js";
@@ -40,6 +46,33 @@ function snippet(client: ClientName, entry: ReturnType<typeof gatewayEntry>): st
 function registryArgument(registry: string, io: Io): string | undefined {
   const home = homeOf(io);
   return registry === resolveRegistryPath({ env: {}, home, cwd: io.cwd }) ? undefined : registry;
+}
+
+/**
+ * `--profile NAME`, checked against the registry now, so the client is never set up to start a
+ * gateway that would refuse to run. Undefined without the option.
+ */
+async function profileArgument(raw: unknown, registry: string): Promise<string | undefined> {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string" || raw === "")
+    throw new VoidError("usage", "--profile needs the name of a profile");
+  const profiles = Object.keys((await loadRegistry(registry)).settings.profiles);
+  if (!profiles.includes(raw)) {
+    throw new VoidError("usage", unknownProfileMessage(raw, profiles), {
+      hint: `define it under "profiles" in ${registry} first`,
+    });
+  }
+  return raw;
+}
+
+/** The entry that starts `serve --profile NAME` instead of the whole gateway. */
+function withProfile(
+  entry: ReturnType<typeof gatewayEntry>,
+  profile: string | undefined,
+): ReturnType<typeof gatewayEntry> {
+  if (profile === undefined) return entry;
+  const args = Array.isArray(entry.args) ? (entry.args as readonly string[]) : [];
+  return { ...entry, args: [...args, "--profile", profile] };
 }
 
 interface Moved {
@@ -67,9 +100,16 @@ Examples:
   voidmcp init cursor
   voidmcp init claude-desktop --replace
   voidmcp init vscode --file .vscode/mcp.json      # a project's file instead
-  voidmcp init codex --print                       # show the entry, change nothing`,
+  voidmcp init codex --print                       # show the entry, change nothing
+  voidmcp init cursor --profile work               # only the registry's profile "work"`,
   options: [
     FILE_OPTION,
+    {
+      name: "profile",
+      type: "string",
+      value: "NAME",
+      description: "make the client start only this profile of the registry (serve --profile NAME)",
+    },
     { name: "print", type: "boolean", description: "print the entry instead of writing it" },
     {
       name: "replace",
@@ -91,7 +131,8 @@ Examples:
     const path = clientConfigFile(client, args, io);
     const registry = registryPathFrom(args, io);
     const launch = selfLaunch();
-    const entry = gatewayEntry(client, launch, registryArgument(registry, io));
+    const profile = await profileArgument(args.options.profile, registry);
+    const entry = withProfile(gatewayEntry(client, launch, registryArgument(registry, io)), profile);
     const replace = args.options.replace === true;
     if (args.options.overwrite === true && !replace) {
       throw new VoidError("usage", "--overwrite goes with --replace", {
