@@ -144,8 +144,14 @@ export function gatewayEntry(
   client: ClientName,
   launch: LaunchCommand,
   registryPath: string | undefined,
+  serveArgs: readonly string[] = [],
 ): ClientEntry {
-  const args = [...launch.args, "serve", ...(registryPath === undefined ? [] : ["--config", registryPath])];
+  const args = [
+    ...launch.args,
+    "serve",
+    ...(registryPath === undefined ? [] : ["--config", registryPath]),
+    ...serveArgs,
+  ];
   switch (client) {
     case "claude-code":
     case "vscode":

@@ -18,10 +18,16 @@ export {
   silentLogger,
 } from "./logger.js";
 export {
+  CLIENT_NAME_OVERHEAD,
+  DEFAULT_NAME_BUDGET,
   EXPOSED_NAME_PATTERN,
   exposedName,
+  fitsNameRules,
   isValidServerName,
+  joinedName,
   MAX_EXPOSED_NAME_LENGTH,
+  MAX_NAME_BUDGET,
+  MIN_NAME_BUDGET,
   PREFIX_SEPARATOR,
   SERVER_NAME_PATTERN,
 } from "./names.js";

@@ -1,10 +1,14 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  CLIENT_NAME_OVERHEAD,
+  DEFAULT_NAME_BUDGET,
   EXPOSED_NAME_PATTERN,
   exposedName,
+  fitsNameRules,
   isValidServerName,
   MAX_EXPOSED_NAME_LENGTH,
+  MIN_NAME_BUDGET,
   PREFIX_SEPARATOR,
 } from "./names.js";
 
@@ -25,6 +29,11 @@ describe("exposedName", () => {
     expect(PREFIX_SEPARATOR).toBe("__");
   });
 
+  it("leaves room for Claude Code's mcp__voidmcp__ by default: 64 - 14 = 50", () => {
+    expect(CLIENT_NAME_OVERHEAD).toBe(14);
+    expect(DEFAULT_NAME_BUDGET).toBe(50);
+  });
+
   const unchanged: Array<{ prefix: string; name: string; expected: string }> = [
     { prefix: "github", name: "create_issue", expected: "github__create_issue" },
     { prefix: "fs", name: "read-file", expected: "fs__read-file" },
@@ -32,9 +41,9 @@ describe("exposedName", () => {
     { prefix: "", name: "create_issue", expected: "create_issue" },
     { prefix: "", name: "x", expected: "x" },
     { prefix: "", name: "get-sum", expected: "get-sum" },
-    // Exactly 64 characters is still valid and passes unchanged.
-    { prefix: "", name: "n".repeat(64), expected: "n".repeat(64) },
-    { prefix: "s", name: "n".repeat(61), expected: `s__${"n".repeat(61)}` },
+    // Exactly the budget (50) is still valid and passes unchanged.
+    { prefix: "", name: "n".repeat(50), expected: "n".repeat(50) },
+    { prefix: "s", name: "n".repeat(47), expected: `s__${"n".repeat(47)}` },
   ];
   it.each(unchanged)("keeps the valid name $prefix/$name as $expected", ({ prefix, name, expected }) => {
     expect(exposedName(prefix, name)).toBe(expected);
@@ -47,16 +56,61 @@ describe("exposedName", () => {
     { prefix: "srv", name: "héllo/wörld", expected: "srv__h_llo_w_rld_dda560b4" },
     { prefix: "a", name: "b.c", expected: "a__b_c_ad8a94ab" },
     { prefix: "a", name: "b c", expected: "a__b_c_fa1e0a6a" },
-    { prefix: "", name: "", expected: "_6e340b9c" },
+    { prefix: "", name: "", expected: "x_6e340b9c" },
     {
       prefix: "github",
       name: "x".repeat(80),
-      expected: `github__${"x".repeat(47)}_5e0244cf`,
+      expected: `github__${"x".repeat(33)}_5e0244cf`,
+    },
+    // Not starting with a letter (Gemini's rule): an x goes in front.
+    { prefix: "7", name: "tool", expected: "x7__tool_3773b6ec" },
+    { prefix: "", name: "_private", expected: "x_private_bc3734c8" },
+    { prefix: "", name: "-dash", expected: "x-dash_1896528f" },
+    {
+      prefix: "github",
+      name: "get_repository_collaborators_with_permissions",
+      expected: "github__get_repository_collaborators_with_b830dd21",
     },
   ];
   it.each(pinned)("maps $prefix/$name to the pinned $expected", ({ prefix, name, expected }) => {
     expect(exposedName(prefix, name)).toBe(expected);
     expect(expected).toMatch(EXPOSED_NAME_PATTERN);
+    expect(expected.length).toBeLessThanOrEqual(DEFAULT_NAME_BUDGET);
+  });
+
+  const budgets: Array<{ budget: number; prefix: string; name: string; expected: string }> = [
+    // The same long name under other budgets: cut to each, same hash.
+    { budget: 64, prefix: "github", name: "x".repeat(80), expected: `github__${"x".repeat(47)}_5e0244cf` },
+    { budget: 16, prefix: "github", name: "x".repeat(80), expected: "github__5e0244cf" },
+    // A name that fits a larger budget is left alone there, shortened under the default.
+    { budget: 64, prefix: "s", name: "n".repeat(61), expected: `s__${"n".repeat(61)}` },
+    { budget: 57, prefix: "", name: "n".repeat(57), expected: "n".repeat(57) },
+  ];
+  it.each(budgets)(
+    "under a budget of $budget maps $prefix/… to $expected",
+    ({ budget, prefix, name, expected }) => {
+      expect(exposedName(prefix, name, budget)).toBe(expected);
+      expect(fitsNameRules(expected, budget)).toBe(true);
+    },
+  );
+
+  const rules: Array<{ name: string; budget: number; fits: boolean }> = [
+    { name: "github__create_issue", budget: 50, fits: true },
+    { name: "a", budget: 16, fits: true },
+    { name: "n".repeat(50), budget: 50, fits: true },
+    { name: "n".repeat(51), budget: 50, fits: false },
+    { name: "n".repeat(51), budget: 64, fits: true },
+    { name: "n".repeat(65), budget: 64, fits: false },
+    { name: "", budget: 50, fits: false },
+    { name: "7up", budget: 50, fits: false },
+    { name: "_x", budget: 50, fits: false },
+    { name: "-x", budget: 50, fits: false },
+    { name: "a.b", budget: 50, fits: false },
+    { name: "a b", budget: 50, fits: false },
+    { name: "a-b_C9", budget: 50, fits: true },
+  ];
+  it.each(rules)("fitsNameRules($name, $budget) → $fits", ({ name, budget, fits }) => {
+    expect(fitsNameRules(name, budget)).toBe(fits);
   });
 
   it("appends the first 8 hex digits of sha256(prefix NUL name)", () => {
@@ -88,10 +142,12 @@ describe("exposedName", () => {
     { prefix: "srv", name: "c.".repeat(100) },
     { prefix: "", name: "€".repeat(200) },
   ];
-  it.each(long)("cuts a too-long name to exactly 64 characters ($prefix)", ({ prefix, name }) => {
-    const result = exposedName(prefix, name);
-    expect(result).toHaveLength(MAX_EXPOSED_NAME_LENGTH);
-    expect(result).toMatch(EXPOSED_NAME_PATTERN);
+  it.each(long)("cuts a too-long name to exactly the budget ($prefix)", ({ prefix, name }) => {
+    for (const budget of [MIN_NAME_BUDGET, DEFAULT_NAME_BUDGET, MAX_EXPOSED_NAME_LENGTH]) {
+      const result = exposedName(prefix, name, budget);
+      expect(result).toHaveLength(budget);
+      expect(result).toMatch(EXPOSED_NAME_PATTERN);
+    }
   });
 
   it("is deterministic", () => {
@@ -112,14 +168,14 @@ describe("exposedName", () => {
     expect(alike[1]).toBe("s__a_b");
   });
 
-  it("keeps apart long names that share their first 64 characters", () => {
+  it("keeps apart long names that share their first 50 characters", () => {
     const stem = "t".repeat(70);
     const one = exposedName("", `${stem}_one`);
     const two = exposedName("", `${stem}_two`);
     expect(one).not.toBe(two);
-    expect(one.slice(0, 55)).toBe(two.slice(0, 55));
-    expect(one).toHaveLength(64);
-    expect(two).toHaveLength(64);
+    expect(one.slice(0, 41)).toBe(two.slice(0, 41));
+    expect(one).toHaveLength(50);
+    expect(two).toHaveLength(50);
   });
 
   it("hashes the (prefix, name) pair, not the joined string", () => {
@@ -130,7 +186,7 @@ describe("exposedName", () => {
   it("stays valid and injective over many random inputs", () => {
     const random = seeded(0xc0ffee);
     const alphabet = "abcXYZ019_-. /:é😀\u0000\t";
-    const prefixes = ["", "s", "github", "my-server", "x".repeat(48)];
+    const prefixes = ["", "s", "7", "github", "my-server", "x".repeat(48)];
     const pick = (text: string) => {
       const chars = Array.from(text);
       return chars[Math.floor(random() * chars.length)] ?? "";
@@ -143,7 +199,7 @@ describe("exposedName", () => {
         for (let j = 0; j < length; j += 1) name += pick(alphabet);
         const result = exposedName(prefix, name);
         expect(result).toMatch(EXPOSED_NAME_PATTERN);
-        expect(result.length).toBeLessThanOrEqual(MAX_EXPOSED_NAME_LENGTH);
+        expect(result.length).toBeLessThanOrEqual(DEFAULT_NAME_BUDGET);
         const earlier = seen.get(result);
         if (earlier !== undefined && earlier !== name) {
           throw new Error(`${JSON.stringify(earlier)} and ${JSON.stringify(name)} both became ${result}`);

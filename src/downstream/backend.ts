@@ -24,6 +24,8 @@ export interface ClientChannel {
   readonly id: string;
   /** What the client declared at initialize (undefined before it has). */
   capabilities(): ClientCapabilities | undefined;
+  /** Who the client said it is at initialize (clientInfo; undefined before it has). */
+  info(): Implementation | undefined;
   /**
    * Sends a request to the client (sampling/createMessage, elicitation/create, roots/list) and
    * resolves with its raw result. Rejects with the client's JSON-RPC error.
@@ -68,7 +70,8 @@ export interface GatewayBackend {
   clientClosed(client: ClientChannel): void;
   /** The client sent notifications/roots/list_changed. */
   clientRootsChanged(client: ClientChannel): void;
-  listTools(): Promise<Tool[]>;
+  /** The tools `client` is shown: how many may depend on who it is (its clientInfo). */
+  listTools(client: ClientChannel): Promise<Tool[]>;
   callTool(
     name: string,
     args: Record<string, unknown> | undefined,

@@ -17,7 +17,7 @@ import { describeError, type Logger, VoidError } from "../core/index.js";
 import { type AuthResponse, bearerToken, oauthPathResponse, unauthorizedResponse } from "./auth-responses.js";
 import type { GatewayBackend } from "./backend.js";
 import { SessionEventStore } from "./event-store.js";
-import { modernLeg } from "./modern-http.js";
+import { type ModernLeg, modernLeg } from "./modern-http.js";
 import { BodyTooLarge, header, jsonRpcError, readBody, send, toWebRequest, urlHost } from "./node-http.js";
 import { createDownstreamServer } from "./server.js";
 import { eventsExpired, sessionsToEvict } from "./session-limit.js";
@@ -43,6 +43,11 @@ export interface HttpOptions {
    * guard against being its own upstream).
    */
   readonly loopCheck?: (header: (name: string) => string | undefined) => string | undefined;
+  /**
+   * The backend for `/mcp/NAME` (a profile of the gateway; same token as `/mcp`), or why there
+   * is none: that message is the 404's JSON-RPC error. Without it, only `/mcp` is served.
+   */
+  readonly profile?: (name: string) => GatewayBackend | string;
 }
 
 export interface HttpEndpoint {
@@ -56,6 +61,8 @@ export interface HttpEndpoint {
 
 export const MCP_PATH = "/mcp";
 export const HEALTH_PATH = "/healthz";
+/** `/mcp/NAME`: the gateway seen through profile NAME. */
+const PROFILE_PATH = /^\/mcp\/([^/]*)$/;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 /** The registry's default for http.maxSessions, for callers that give no limit. */
@@ -78,6 +85,8 @@ const EVENTS_KEPT_IDLE_MS = 10 * RESUME_GRACE_MS;
 
 interface Session {
   readonly id: string;
+  /** The path it was opened on (`/mcp` or `/mcp/NAME`): it is served there only. */
+  readonly path: string;
   readonly transport: WebStandardStreamableHTTPServerTransport;
   readonly events: SessionEventStore;
   readonly close: () => Promise<void>;
@@ -149,7 +158,17 @@ function sameToken(given: string, expected: string): boolean {
 export async function serveHttp(backend: GatewayBackend, options: HttpOptions): Promise<HttpEndpoint> {
   const sessions = new Map<string, Session>();
   // 2026-07-28 requests (per request, no session) are served beside the legacy sessions.
-  const modern = modernLeg(backend, options.log);
+  // One modern leg per backend served: `/mcp`, and each profile's `/mcp/NAME` on first use.
+  const modernLegs = new Map<string, ModernLeg>();
+  const modernLegFor = (profile: string | undefined, served: GatewayBackend): ModernLeg => {
+    const key = profile ?? "";
+    let leg = modernLegs.get(key);
+    if (leg === undefined) {
+      leg = modernLeg(served, options.log, profile);
+      modernLegs.set(key, leg);
+    }
+    return leg;
+  };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const allowed = [...localhostAllowedHostnames()];
   // Host and Origin carry IPv6 literals in brackets; a wildcard address is reached on loopback.
@@ -167,8 +186,14 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
     }
   };
 
-  const openSession = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => {
-    const { server, dispose } = createDownstreamServer(backend);
+  const openSession = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+    served: GatewayBackend,
+  ) => {
+    const { server, dispose } = createDownstreamServer(served);
     let id: string | undefined;
     const events = new SessionEventStore();
     const transport = new WebStandardStreamableHTTPServerTransport({
@@ -180,6 +205,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         makeRoom(1);
         sessions.set(sessionId, {
           id: sessionId,
+          path: url.pathname,
           transport,
           events,
           close: () => server.close(),
@@ -232,7 +258,8 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       writeAuthResponse(res, oauth);
       return;
     }
-    if (url.pathname !== MCP_PATH) {
+    const profileName = PROFILE_PATH.exec(url.pathname)?.[1];
+    if (url.pathname !== MCP_PATH && (profileName === undefined || !options.profile)) {
       req.resume();
       jsonRpcError(res, 404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
       return;
@@ -244,6 +271,17 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
         writeAuthResponse(res, unauthorizedResponse(given === undefined ? "missing" : "wrong"));
         return;
       }
+    }
+    // Only once the token is checked: the names of profiles are for those who hold it.
+    let served = backend;
+    if (profileName !== undefined && options.profile) {
+      const found = options.profile(profileName);
+      if (typeof found === "string") {
+        req.resume();
+        jsonRpcError(res, 404, -32000, `Not found: ${found}`);
+        return;
+      }
+      served = found;
     }
     const loop = options.loopCheck?.((name) => header(req, name));
     if (loop !== undefined) {
@@ -261,13 +299,16 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       }
       throw error;
     }
+    const modern = modernLegFor(profileName, served);
     if (await modern.claims(req, url, body)) {
       await modern.serve(req, res, url, body);
       return;
     }
     const sessionId = header(req, "mcp-session-id");
     if (sessionId !== undefined) {
-      const session = sessions.get(sessionId);
+      const found = sessions.get(sessionId);
+      // A session belongs to the path (profile) it was opened on.
+      const session = found?.path === url.pathname ? found : undefined;
       if (!session) {
         jsonRpcError(
           res,
@@ -302,7 +343,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       return;
     }
     if (req.method === "POST" && isInitialize(body)) {
-      await openSession(req, res, url, body);
+      await openSession(req, res, url, body, served);
       return;
     }
     if (req.method === "POST") {
@@ -377,7 +418,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
-      await modern.close();
+      await Promise.all([...modernLegs.values()].map((leg) => leg.close()));
       const all = [...sessions.values()];
       sessions.clear();
       await Promise.all(all.map((s) => s.close().catch(() => {})));

@@ -15,6 +15,7 @@ function round(overrides: Partial<Round> = {}): Round & { controller: AbortContr
   return {
     signal: controller.signal,
     capabilities: { elicitation: { form: {} }, sampling: {} },
+    clientInfo: undefined,
     logLevel: undefined,
     notify: async (method) => {
       sent.push(method);

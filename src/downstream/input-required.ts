@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   type ClientCapabilities,
+  type Implementation,
   type LoggingLevel,
   ProtocolError,
   ProtocolErrorCode,
@@ -32,6 +33,8 @@ export interface Round {
   readonly signal: AbortSignal;
   /** What this request's `_meta` declared. */
   readonly capabilities: ClientCapabilities | undefined;
+  /** Who the client said it is in this request's `_meta` (clientInfo). */
+  readonly clientInfo: Implementation | undefined;
   /** This request's `_meta` log level; undefined: the client wants no log messages. */
   readonly logLevel: LoggingLevel | undefined;
   /** A notification that belongs to this request (log messages, progress). */
@@ -113,6 +116,7 @@ class Continuation {
   round = 0;
   attached: Round | undefined;
   capabilities: ClientCapabilities | undefined;
+  clientInfo: Implementation | undefined;
   readonly controller = new AbortController();
   /** Asked by the call, not yet shown to the client. */
   readonly waiting = new Map<string, Ask>();
@@ -136,9 +140,11 @@ class Continuation {
   ) {
     this.expectation = expectation;
     this.capabilities = round.capabilities;
+    this.clientInfo = round.clientInfo;
     this.channel = {
       id: `modern-${this.id}`,
       capabilities: () => this.attached?.capabilities ?? this.capabilities,
+      info: () => this.attached?.clientInfo ?? this.clientInfo,
       // Between rounds there is no request to carry a log message: none is sent.
       logLevel: () => this.attached?.logLevel,
       request: ask,

@@ -48,7 +48,7 @@ function watchedResources(body: Buffer): string[] {
   }
 }
 
-export function modernLeg(backend: GatewayBackend, log: Logger): ModernLeg {
+export function modernLeg(backend: GatewayBackend, log: Logger, profile?: string): ModernLeg {
   const continuations = new Continuations();
   const handler = createMcpHandler(
     ({ era }) =>
@@ -71,8 +71,9 @@ export function modernLeg(backend: GatewayBackend, log: Logger): ModernLeg {
    */
   const watched = new Map<string, number>();
   const watcher: ClientChannel = {
-    id: "modern-http-listen",
+    id: profile === undefined ? "modern-http-listen" : `modern-http-listen/${profile}`,
     capabilities: () => undefined,
+    info: () => undefined,
     logLevel: () => undefined,
     request: (method) => Promise.reject(new Error(`${method} cannot be asked of a listen stream`)),
     notify: async (method, params) => {

@@ -1,5 +1,6 @@
 import {
   type ClientCapabilities,
+  type Implementation,
   type InputRequiredResult,
   type LoggingLevel,
   type Notification,
@@ -45,6 +46,7 @@ function sessionChannel(server: Server): ClientChannel {
   return {
     id,
     capabilities: () => server.getClientCapabilities(),
+    info: () => server.getClientVersion(),
     request: async (method, params, signal) =>
       (await server.request(
         { method: method as RequestMethod, ...(params ? { params } : {}) },
@@ -71,6 +73,7 @@ function requestContext(ctx: HandlerContext, session: ClientChannel): RequestCon
     client: {
       id: session.id,
       capabilities: session.capabilities,
+      info: session.info,
       request: async (method, params, signal) =>
         (await ctx.mcpReq.send(
           { method: method as RequestMethod, ...(params ? { params } : {}) },
@@ -90,6 +93,7 @@ function roundOf(ctx: HandlerContext): Round {
   return {
     signal: ctx.mcpReq.signal,
     capabilities: envelope[CLIENT_CAPABILITIES_KEY] as ClientCapabilities | undefined,
+    clientInfo: envelope[CLIENT_INFO_KEY] as Implementation | undefined,
     logLevel: envelope[LOG_LEVEL_KEY] as LoggingLevel | undefined,
     notify,
     progress:
@@ -114,6 +118,7 @@ function modernRequestContext(ctx: HandlerContext): RequestContext {
     client: {
       id: "modern-request",
       capabilities: () => round.capabilities,
+      info: () => round.clientInfo,
       logLevel: () => round.logLevel,
       request: (method) =>
         Promise.reject(
@@ -239,7 +244,9 @@ export function createDownstreamServer(
   server.setNotificationHandler("notifications/roots/list_changed", () => {
     if (connected) backend.clientRootsChanged(session);
   });
-  server.setRequestHandler("tools/list", () => guarded(async () => ({ tools: await backend.listTools() })));
+  server.setRequestHandler("tools/list", () =>
+    guarded(async () => ({ tools: await backend.listTools(session) })),
+  );
   server.setRequestHandler("tools/call", async (request, ctx) => {
     try {
       return await interactive(ctx, "tools/call", request.params, (c) =>

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type {
   ClientCapabilities,
+  Implementation,
   JSONRPCMessage,
   Transport,
   TransportSendOptions,
@@ -8,7 +9,7 @@ import type {
 import { StdioServerTransport, serveStdio as serveStdioEras } from "@modelcontextprotocol/server/stdio";
 import type { Logger } from "../core/index.js";
 import type { ClientChannel, GatewayBackend } from "./backend.js";
-import { CLIENT_CAPABILITIES_KEY, openingEra } from "./era.js";
+import { CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, openingEra } from "./era.js";
 import { Continuations } from "./input-required.js";
 import { createDownstreamServer } from "./server.js";
 
@@ -80,6 +81,7 @@ export async function serveStdio(backend: GatewayBackend, log?: Logger): Promise
   const connection = `stdio-${randomUUID()}`;
   /** What a modern client declared in its first request: upstreams are told, as for initialize. */
   let declared: ClientCapabilities | undefined;
+  let declaredInfo: Implementation | undefined;
   const transport = new WatchedTransport(
     new StdioServerTransport(),
     (message) => {
@@ -87,6 +89,7 @@ export async function serveStdio(backend: GatewayBackend, log?: Logger): Promise
       if (opening.era === "modern") {
         const meta = (message as { params?: { _meta?: Record<string, unknown> } }).params?._meta;
         declared = meta?.[CLIENT_CAPABILITIES_KEY] as ClientCapabilities | undefined;
+        declaredInfo = meta?.[CLIENT_INFO_KEY] as Implementation | undefined;
       }
       log?.debug(
         opening.era === "modern"
@@ -118,6 +121,7 @@ export async function serveStdio(backend: GatewayBackend, log?: Logger): Promise
       const channel: ClientChannel = {
         id: connection,
         capabilities: () => declared,
+        info: () => declaredInfo,
         logLevel: () => undefined,
         request: (method) =>
           Promise.reject(

@@ -13,6 +13,7 @@ import type { RequestContext } from "../downstream/index.js";
 import type { CallToolResult, Catalogue } from "../upstream/index.js";
 import { RunScope } from "./confirm.js";
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type ServerSummary } from "./meta-tools.js";
+import type { Reach } from "./reach.js";
 import type { ResultHandle, ResultStore } from "./result-store.js";
 import { type CallScope, isDryRunResult, type Router } from "./router.js";
 import { searchTools } from "./search.js";
@@ -212,6 +213,8 @@ export interface RunOptions {
   readonly callable?: Catalogue;
   /** Where `results.get(handle)` reads from; absent, it fails. */
   readonly results?: ResultStore;
+  /** The calling client's profile: its script calls nothing outside it (default: everything). */
+  readonly reach?: Reach;
 }
 
 /** A call a dry run did not make. */
@@ -242,6 +245,7 @@ export async function runCode(
   const scope: CallScope = {
     via: options.via === "cli" ? "cli" : "script",
     run: new RunScope(),
+    ...(options.reach ? { reach: options.reach } : {}),
     ...(options.dryRun
       ? { dryRun: (server, tool, args) => planned.push({ tool: `${server}.${tool}`, args }) }
       : {}),

@@ -9,6 +9,7 @@ function contextDeclaring(capabilities: Record<string, unknown> | undefined): Re
     client: {
       id: "c",
       capabilities: () => capabilities,
+      info: () => undefined,
       request: () => Promise.reject(new Error("unused")),
       notify: () => Promise.resolve(),
     },

@@ -32,9 +32,10 @@ import {
   searchRequest,
   serverSummaries,
 } from "./code-mode.js";
-import { exposeDirect } from "./exposure.js";
+import { decideExposure, type ExposureDecision } from "./exposure.js";
 import { LoopGuard } from "./loop-guard.js";
 import { isMetaTool, metaTools } from "./meta-tools.js";
+import { type Reach, reachOf, unknownProfileMessage } from "./reach.js";
 import { ClientRelay } from "./relay.js";
 import { Reloader } from "./reloader.js";
 import {
@@ -77,8 +78,30 @@ export interface GatewayReport {
   readonly registryError: string | undefined;
   /** Why no server was started: this gateway was started inside a loop of voidmcp gateways. */
   readonly loopError: string | undefined;
+  /** The profile the asking client is served, if any, and why it reaches nothing if so. */
+  readonly profile?: { readonly name: string; readonly error?: string };
   readonly servers: readonly ServerReport[];
   readonly collisions: Catalogue["collisions"];
+  /** The connected clients: who each said it is, its profile, and which exposure it got and why. */
+  readonly clients: readonly ClientReport[];
+}
+
+export interface ClientReport {
+  readonly id: string;
+  /** clientInfo.name and version, as the client gave them at initialize. */
+  readonly name: string | undefined;
+  readonly version: string | undefined;
+  readonly profile: string | undefined;
+  /** Its last tools/list: upstream tools listed one by one (direct) or behind the meta-tools (code). */
+  readonly exposure: "direct" | "code" | "not listed yet";
+  readonly reason: string | undefined;
+}
+
+/** A connected client as list_servers reports it. */
+interface ClientRecord {
+  readonly channel: ClientChannel;
+  readonly profile: string | undefined;
+  exposure: ExposureDecision | undefined;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -108,13 +131,17 @@ export class Gateway implements GatewayBackend {
   readonly loopGuard: LoopGuard;
   private loopError: string | undefined;
   /**
-   * The last tools/list answer, with the catalogue and registry it was built from: both are
-   * replaced (never mutated) on change, so the same pair means the same list, and a list of
-   * thousands of tools is not rebuilt for every client that asks.
+   * The last tools/list answer per profile and exposure (a handful at most), with the catalogue
+   * and registry it was built from: both are replaced (never mutated) on change, so the same
+   * pair means the same list, and a list of thousands of tools is not rebuilt for every client
+   * that asks. Clients differ only in which of these lists they get.
    */
-  private toolList:
-    | { readonly catalogue: Catalogue; readonly registry: Registry; readonly tools: Tool[] }
-    | undefined;
+  private readonly toolLists = new Map<
+    string,
+    { readonly catalogue: Catalogue; readonly registry: Registry; readonly tools: Tool[] }
+  >();
+  /** Connected clients, by channel id. */
+  private readonly clients = new Map<string, ClientRecord>();
   readonly audit: AuditLog;
   /** Large script results, by handle (see result-store.ts). */
   private readonly results = new ResultStore();
@@ -168,12 +195,64 @@ export class Gateway implements GatewayBackend {
     return this.upstreams.catalogue;
   }
 
-  /** The catalogue as clients and scripts see it: tools the policy denies are left out. */
-  private get visible(): Catalogue {
+  /** What a client of `profile` (undefined: none) may reach, from the live registry. */
+  private reach(profile: string | undefined): Reach {
+    return reachOf(profile, this.reloader.registry.settings.profiles);
+  }
+
+  /**
+   * The catalogue as a client of `reach` and its scripts see it: tools the policy denies and
+   * everything outside its profile are left out.
+   */
+  private visible(reach: Reach): Catalogue {
     return visibleCatalogue(
       this.upstreams.catalogue,
-      (entry) => this.router.verdict(entry).decision !== "deny",
+      (entry) =>
+        reach.tool(entry.server, entry.upstreamName) && this.router.verdict(entry).decision !== "deny",
+      reach,
     );
+  }
+
+  /** What a script of a client of `reach` may name: its profile's tools, denied ones included. */
+  private callable(reach: Reach): Catalogue {
+    return visibleCatalogue(this.upstreams.catalogue, (e) => reach.tool(e.server, e.upstreamName), reach);
+  }
+
+  /**
+   * The backend for the clients of profile `name` (`/mcp/NAME`): this gateway seen through the
+   * profile, which is looked up in the live registry at each use, so an edit of it applies at
+   * once. When the live registry has no such profile: why (naming those it has).
+   */
+  profileBackend(name: string): GatewayBackend | string {
+    const profiles = this.reloader.registry.settings.profiles;
+    if (!Object.hasOwn(profiles, name)) return unknownProfileMessage(name, Object.keys(profiles));
+    return this.viewOf(name);
+  }
+
+  /**
+   * The backend for profile `name` even while the registry lacks it (a broken registry at
+   * start): until the profile is there, its clients reach nothing and are told why.
+   */
+  viewOf(name: string): GatewayBackend {
+    return {
+      info: this.info,
+      instructions: this.instructions,
+      clientConnected: (client) => this.clientConnected(client, name),
+      clientClosed: (client) => this.clientClosed(client),
+      clientRootsChanged: (client) => this.clientRootsChanged(client),
+      listTools: (client) => this.listTools(client, name),
+      callTool: (tool, args, context) => this.callTool(tool, args, context, name),
+      listResources: () => this.listResources(name),
+      listResourceTemplates: () => this.listResourceTemplates(name),
+      readResource: (uri, context) => this.readResource(uri, context, name),
+      subscribe: (uri, context) => this.subscribe(uri, context, name),
+      unsubscribe: (uri, context) => this.unsubscribe(uri, context),
+      listPrompts: () => this.listPrompts(name),
+      getPrompt: (prompt, args, context) => this.getPrompt(prompt, args, context, name),
+      complete: (params, context) => this.complete(params, context, name),
+      setLogLevel: (level, context) => this.setLogLevel(level, context),
+      onListChanged: (listener) => this.onListChanged(listener),
+    };
   }
 
   /** Starts every registered server in the background, and prepares a Code Mode sandbox. */
@@ -199,7 +278,8 @@ export class Gateway implements GatewayBackend {
     this.startOnClient = shared ? "shared" : "one";
   }
 
-  clientConnected(client: ClientChannel): void {
+  clientConnected(client: ClientChannel, profile?: string): void {
+    this.clients.set(client.id, { channel: client, profile, exposure: undefined });
     this.relay.connected(client);
     if (this.startOnClient !== "no" && !this.upstreams.isStarted) {
       this.relay.declare(this.startOnClient, client.capabilities());
@@ -212,6 +292,7 @@ export class Gateway implements GatewayBackend {
   }
 
   clientClosed(client: ClientChannel): void {
+    this.clients.delete(client.id);
     this.router.dropSubscriptions(this.relay.closed(client));
   }
 
@@ -255,20 +336,32 @@ export class Gateway implements GatewayBackend {
     this.firstListDone = true;
   }
 
-  async listTools(): Promise<Tool[]> {
+  /**
+   * The tools `client` sees: the meta-tools, plus its profile's upstream tools one by one when
+   * the exposure decided for this client says so (see exposure.ts); recorded for list_servers.
+   */
+  async listTools(client: ClientChannel, profile?: string): Promise<Tool[]> {
     await this.firstList();
-    // The list depends on the catalogue and the registry (exposure, limits, policy) only.
+    // The list depends on the catalogue, the registry (exposure, limits, policy, profiles) and
+    // the decision for this client only.
     const catalogue = this.catalogue;
     const registry = this.reloader.registry;
-    const cached = this.toolList;
-    if (cached?.catalogue === catalogue && cached.registry === registry) return cached.tools;
-    const visible = this.visible;
+    const reach = this.reach(profile);
+    const visible = this.visible(reach);
     const upstream = visible.tools;
+    const mode =
+      (profile === undefined ? undefined : registry.settings.profiles[profile]?.expose) ??
+      registry.settings.expose;
+    const decision = decideExposure(mode, upstream.length, true, client.info()?.name);
+    const record = this.clients.get(client.id);
+    if (record) record.exposure = decision;
+    const key = `${profile ?? ""}\u0000${decision.direct}`;
+    const cached = this.toolLists.get(key);
+    if (cached?.catalogue === catalogue && cached.registry === registry) return cached.tools;
     const limits = this.limits;
-    const direct = exposeDirect(registry.settings.expose, upstream.length, true);
     const meta = metaTools(serverSummaries(visible), limits.timeoutMs, limits.maxTimeoutMs);
-    const tools = [...meta, ...(direct ? upstream.map((entry) => entry.tool) : [])];
-    this.toolList = { catalogue, registry, tools };
+    const tools = [...meta, ...(decision.direct ? upstream.map((entry) => entry.tool) : [])];
+    this.toolLists.set(key, { catalogue, registry, tools });
     return tools;
   }
 
@@ -276,17 +369,19 @@ export class Gateway implements GatewayBackend {
     name: string,
     args: Record<string, unknown> | undefined,
     context: RequestContext,
+    profile?: string,
   ): Promise<CallToolResult> {
-    if (!isMetaTool(name)) return this.router.callTool(name, args, context);
+    const reach = this.reach(profile);
+    if (!isMetaTool(name)) return this.router.callTool(name, args, context, { via: "direct", reach });
     switch (name) {
       case "search": {
-        const answer = searchCatalogue(this.visible, searchRequest(args?.query, args));
+        const answer = searchCatalogue(this.visible(reach), searchRequest(args?.query, args));
         return { content: [{ type: "text", text: answer.text }], structuredContent: answer.structured };
       }
       case "execute_code":
-        return this.executeCode(args, context);
+        return this.executeCode(args, context, reach);
       case "list_servers":
-        return jsonResult(this.report());
+        return jsonResult(this.report(profile));
       default: {
         const exhaustive: never = name;
         return exhaustive;
@@ -297,6 +392,7 @@ export class Gateway implements GatewayBackend {
   private async executeCode(
     args: Record<string, unknown> | undefined,
     context: RequestContext,
+    reach: Reach,
   ): Promise<CallToolResult> {
     const code = args?.code;
     if (typeof code !== "string") {
@@ -311,11 +407,12 @@ export class Gateway implements GatewayBackend {
       throw new VoidError("usage", "execute_code's `dryRun` must be true or false");
     }
     await this.firstList();
-    const run = await runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context, {
+    const run = await runCode(code, timeoutMs, this.limits, this.router, () => this.visible(reach), context, {
       via: "direct",
       dryRun: dryRun === true,
-      callable: this.catalogue,
+      callable: this.callable(reach),
       results: this.results,
+      reach,
     });
     return executionToolResult(run, run.planned ? undefined : this.keepLarge(run, context));
   }
@@ -327,11 +424,20 @@ export class Gateway implements GatewayBackend {
    */
   async runScript(code: string, timeoutMs?: number, context?: RequestContext): Promise<ExecutionResult> {
     await this.firstList();
-    return runCode(code, timeoutMs, this.limits, this.router, () => this.visible, context ?? noClient(), {
-      via: context ? "direct" : "cli",
-      dryRun: false,
-      callable: this.catalogue,
-    });
+    const reach = this.reach(undefined);
+    return runCode(
+      code,
+      timeoutMs,
+      this.limits,
+      this.router,
+      () => this.visible(reach),
+      context ?? noClient(),
+      {
+        via: context ? "direct" : "cli",
+        dryRun: false,
+        callable: this.catalogue,
+      },
+    );
   }
 
   /**
@@ -364,64 +470,90 @@ export class Gateway implements GatewayBackend {
     return this.upstreams.server(name)?.listing.tools ?? [];
   }
 
-  /** State of every registered server and of the catalogue, for `list_servers` and `voidmcp list`. */
-  report(): GatewayReport {
+  /**
+   * State of every registered server and of the catalogue, for `list_servers` and `voidmcp list`;
+   * asked by a client of `profile`, only the servers of that profile.
+   */
+  report(profile?: string): GatewayReport {
     const registry = this.reloader.registry;
+    const reach = this.reach(profile);
     return {
       registryPath: registry.path,
       registryExists: registry.exists,
       registryError: this.reloader.error,
       loopError: this.loopError,
-      servers: this.upstreams.report(),
+      ...(profile !== undefined
+        ? { profile: { name: profile, ...(reach.missing ? { error: reach.missing } : {}) } }
+        : {}),
+      servers: this.upstreams.report().filter((server) => reach.server(server.name)),
       collisions: this.catalogue.collisions,
+      clients: [...this.clients.values()].map(({ channel, profile: of, exposure }) => {
+        const info = channel.info();
+        return {
+          id: channel.id,
+          name: info?.name,
+          version: info?.version,
+          profile: of,
+          exposure: exposure === undefined ? "not listed yet" : exposure.direct ? "direct" : "code",
+          reason: exposure?.reason,
+        };
+      }),
     };
   }
 
-  async listResources(): Promise<Resource[]> {
+  async listResources(profile?: string): Promise<Resource[]> {
     await this.firstList();
-    return this.catalogue.resources.map((entry) => entry.resource);
+    const reach = this.reach(profile);
+    return this.catalogue.resources.filter((e) => reach.server(e.server)).map((entry) => entry.resource);
   }
 
-  async listResourceTemplates(): Promise<ResourceTemplate[]> {
+  async listResourceTemplates(profile?: string): Promise<ResourceTemplate[]> {
     await this.firstList();
-    return this.catalogue.templates.map((entry) => entry.template);
+    const reach = this.reach(profile);
+    return this.catalogue.templates.filter((e) => reach.server(e.server)).map((entry) => entry.template);
   }
 
-  async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
+  async readResource(uri: string, context: RequestContext, profile?: string): Promise<ReadResourceResult> {
     if (uri.startsWith(RESULT_URI_PREFIX)) {
       const text = this.results.get(context.client.id, uri.slice(RESULT_URI_PREFIX.length));
       return { contents: [{ uri, mimeType: "application/json", text }] };
     }
-    return this.router.readResource(uri, context);
+    return this.router.readResource(uri, context, this.reach(profile));
   }
 
-  subscribe(uri: string, context: RequestContext): Promise<void> {
-    return this.router.subscribe(uri, context);
+  subscribe(uri: string, context: RequestContext, profile?: string): Promise<void> {
+    return this.router.subscribe(uri, context, this.reach(profile));
   }
 
   unsubscribe(uri: string, context: RequestContext): Promise<void> {
     return this.router.unsubscribe(uri, context);
   }
 
-  complete(params: CompleteRequestParams, context: RequestContext): Promise<CompleteResult> {
-    return this.router.complete(params, context);
+  complete(
+    params: CompleteRequestParams,
+    context: RequestContext,
+    profile?: string,
+  ): Promise<CompleteResult> {
+    return this.router.complete(params, context, this.reach(profile));
   }
 
   setLogLevel(level: LoggingLevel, context: RequestContext): Promise<void> {
     return this.router.setLogLevel(level, context);
   }
 
-  async listPrompts(): Promise<Prompt[]> {
+  async listPrompts(profile?: string): Promise<Prompt[]> {
     await this.firstList();
-    return this.catalogue.prompts.map((entry) => entry.prompt);
+    const reach = this.reach(profile);
+    return this.catalogue.prompts.filter((e) => reach.server(e.server)).map((entry) => entry.prompt);
   }
 
   getPrompt(
     name: string,
     args: Record<string, string> | undefined,
     context: RequestContext,
+    profile?: string,
   ): Promise<GetPromptResult> {
-    return this.router.getPrompt(name, args, context);
+    return this.router.getPrompt(name, args, context, this.reach(profile));
   }
 }
 
@@ -433,30 +565,40 @@ function noClient(): RequestContext {
     client: {
       id: "cli",
       capabilities: () => undefined,
+      info: () => undefined,
       request: () => Promise.reject(new VoidError("upstream_error", "no MCP client is connected to answer")),
       notify: () => Promise.resolve(),
     },
   };
 }
 
-/** `catalogue` with only the tools `keep` lets through; everything else is the catalogue's own. */
+/**
+ * `catalogue` with only the tools `keep` lets through, and only the prompts and resources of
+ * the servers `reach` reaches; collisions are the catalogue's own.
+ */
 function visibleCatalogue(
   catalogue: Catalogue,
   keep: (entry: Catalogue["tools"][number]) => boolean,
+  reach: Reach,
 ): Catalogue {
   const tools = catalogue.tools.filter(keep);
-  if (tools.length === catalogue.tools.length) return catalogue;
+  if (tools.length === catalogue.tools.length && reach.profile === undefined) return catalogue;
   const kept = (entry: Catalogue["tools"][number] | undefined) => (entry && keep(entry) ? entry : undefined);
+  const served = <T extends { readonly server: string }>(entry: T | undefined) =>
+    entry && reach.server(entry.server) ? entry : undefined;
   return {
     tools,
-    prompts: catalogue.prompts,
-    resources: catalogue.resources,
-    templates: catalogue.templates,
+    prompts: catalogue.prompts.filter((e) => reach.server(e.server)),
+    resources: catalogue.resources.filter((e) => reach.server(e.server)),
+    templates: catalogue.templates.filter((e) => reach.server(e.server)),
     collisions: catalogue.collisions,
     tool: (exposed) => kept(catalogue.tool(exposed)),
     toolOf: (server, name) => kept(catalogue.toolOf(server, name)),
-    prompt: (exposed) => catalogue.prompt(exposed),
-    resourceOwner: (uri) => catalogue.resourceOwner(uri),
+    prompt: (exposed) => served(catalogue.prompt(exposed)),
+    resourceOwner: (uri) => {
+      const owner = catalogue.resourceOwner(uri);
+      return owner !== undefined && reach.server(owner) ? owner : undefined;
+    },
   };
 }
 

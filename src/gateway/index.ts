@@ -8,6 +8,7 @@ export { type AuditRecord, auditLogPath } from "./audit-log.js";
 export { type AuditFilter, auditRecords, formatAuditRecord } from "./audit-query.js";
 export { reportLine } from "./code-mode.js";
 export { Gateway, type GatewayOptions, type GatewayReport } from "./gateway.js";
+export { unknownProfileMessage } from "./reach.js";
 export {
   DEFAULT_HTTP_PORT,
   type HttpServeOptions,

@@ -83,6 +83,7 @@ function channel(id: string, capabilities: Record<string, unknown>, seen: string
   return {
     id,
     capabilities: () => capabilities,
+    info: () => undefined,
     request: async (method) => {
       seen.push(`${id}:${method}`);
       return { from: id };

@@ -56,12 +56,17 @@ export class Reloader {
   /** Makes `next` the live registry, touching only the servers that changed. */
   apply(next: Registry): ServerDiff {
     const diff = diffServers(this.live.servers, next.servers);
-    const policyChanged = JSON.stringify(this.live.settings.policy) !== JSON.stringify(next.settings.policy);
+    // Beyond the catalogue, denied tools and the exposure mode decide which tools clients are
+    // listed, and profiles which tools, resources and prompts.
+    const same = (pick: (r: Registry) => unknown) =>
+      JSON.stringify(pick(this.live)) === JSON.stringify(pick(next));
+    const profilesChanged = !same((r) => r.settings.profiles);
+    const toolsChanged = profilesChanged || !same((r) => [r.settings.policy, r.settings.expose]);
     this.live = next;
     this.problem = undefined;
     this.upstreams.apply(next.servers, diff, next.settings);
-    // Denied tools are left out of tools/list: a policy edit can change what clients see.
-    if (policyChanged) this.upstreams.listChanged(["tools"]);
+    if (profilesChanged) this.upstreams.listChanged(["tools", "resources", "prompts"]);
+    else if (toolsChanged) this.upstreams.listChanged(["tools"]);
     const parts = [
       diff.added.length > 0 ? `started ${diff.added.map((s) => s.name).join(", ")}` : "",
       diff.removed.length > 0 ? `stopped ${diff.removed.map((s) => s.name).join(", ")}` : "",

@@ -15,6 +15,7 @@ import { exposeReadResult, upstreamResourceUri } from "../upstream/index.js";
 import { type AuditLog, argumentShape, type CallVia, type Confirmation } from "./audit-log.js";
 import { askPerson, type RunScope } from "./confirm.js";
 import { decideTool, type PolicyVerdict } from "./policy.js";
+import { type Reach, WHOLE_GATEWAY } from "./reach.js";
 import type { ClientRelay } from "./relay.js";
 import type { Upstreams } from "./upstreams.js";
 
@@ -34,6 +35,8 @@ export interface CallGuard {
  */
 export interface CallScope {
   readonly via: CallVia;
+  /** The profile the calling client is served (default the whole gateway): nothing outside it exists. */
+  readonly reach?: Reach;
   readonly run?: RunScope;
   readonly dryRun?: (server: string, tool: string, args: unknown) => void;
 }
@@ -83,8 +86,10 @@ export class Router {
     context: RequestContext,
     scope: CallScope = DIRECT,
   ): Promise<CallToolResult> {
+    const reach = scope.reach ?? WHOLE_GATEWAY;
     const entry = await this.find(ownerOfName(name), () => this.upstreams.catalogue.tool(name));
-    if (!entry) throw this.unknown("tool", name);
+    if (!entry) throw this.unknown("tool", name, reach);
+    if (!reach.tool(entry.server, entry.upstreamName)) throw notServed("tool", name, reach);
     return this.guarded(entry, args, context, scope);
   }
 
@@ -100,7 +105,7 @@ export class Router {
       (spec) => spec.name === serverName,
       () => this.upstreams.catalogue.toolOf(serverName, tool),
     );
-    if (!entry) {
+    if (!entry || !(scope.reach ?? WHOLE_GATEWAY).tool(entry.server, entry.upstreamName)) {
       throw new VoidError("not_found", `tool "${tool}" of server "${serverName}" is not available`);
     }
     return this.guarded(entry, args, context, scope);
@@ -136,7 +141,7 @@ export class Router {
     context: RequestContext,
     scope: CallScope,
   ): Promise<ReadResourceResult | undefined> {
-    const owner = await this.resourceOwner(uri);
+    const owner = await this.resourceOwner(uri, scope.reach);
     const verdict = decideTool(this.guard.policy(), owner, uri, READ_ONLY);
     return this.audited(
       { server: owner, name: uri, audited: "resources/read", verdict },
@@ -161,7 +166,7 @@ export class Router {
       (spec) => spec.name === serverName,
       () => this.upstreams.catalogue.prompts.find((p) => p.server === serverName && p.upstreamName === name),
     );
-    if (!entry)
+    if (!entry || !(scope.reach ?? WHOLE_GATEWAY).server(entry.server))
       throw new VoidError("not_found", `prompt "${name}" of server "${serverName}" is not available`);
     const verdict = decideTool(this.guard.policy(), entry.server, entry.upstreamName, READ_ONLY);
     return this.audited(
@@ -288,16 +293,22 @@ export class Router {
     name: string,
     args: Record<string, string> | undefined,
     context: RequestContext,
+    reach: Reach = WHOLE_GATEWAY,
   ): Promise<GetPromptResult> {
     const entry = await this.find(ownerOfName(name), () => this.upstreams.catalogue.prompt(name));
-    if (!entry) throw this.unknown("prompt", name);
+    if (!entry) throw this.unknown("prompt", name, reach);
+    if (!reach.server(entry.server)) throw notServed("prompt", name, reach);
     return this.run(entry.server, context, (server) =>
       server.getPrompt(entry.upstreamName, args, { signal: context.signal }),
     );
   }
 
-  async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
-    return this.readFrom(await this.resourceOwner(uri), uri, context);
+  async readResource(
+    uri: string,
+    context: RequestContext,
+    reach: Reach = WHOLE_GATEWAY,
+  ): Promise<ReadResourceResult> {
+    return this.readFrom(await this.resourceOwner(uri, reach), uri, context);
   }
 
   /** Reads an exposed URI from its owner, in the owner's own URI, and exposes the answer's URIs. */
@@ -309,8 +320,8 @@ export class Router {
   }
 
   /** Records `context`'s client as a subscriber; the first subscriber subscribes upstream. */
-  async subscribe(uri: string, context: RequestContext): Promise<void> {
-    await this.resourceOwner(uri);
+  async subscribe(uri: string, context: RequestContext, reach: Reach = WHOLE_GATEWAY): Promise<void> {
+    await this.resourceOwner(uri, reach);
     if (this.relay.subscribe(context.client, uri)) await this.upstreamSubscribe(uri, true);
   }
 
@@ -323,11 +334,16 @@ export class Router {
     for (const uri of uris) void this.upstreamSubscribe(uri, false);
   }
 
-  async complete(params: CompleteRequestParams, context: RequestContext): Promise<CompleteResult> {
+  async complete(
+    params: CompleteRequestParams,
+    context: RequestContext,
+    reach: Reach = WHOLE_GATEWAY,
+  ): Promise<CompleteResult> {
     const ref = params.ref;
     if (ref.type === "ref/prompt") {
       const entry = await this.find(ownerOfName(ref.name), () => this.upstreams.catalogue.prompt(ref.name));
-      if (!entry) throw this.unknown("prompt", ref.name);
+      if (!entry) throw this.unknown("prompt", ref.name, reach);
+      if (!reach.server(entry.server)) throw notServed("prompt", ref.name, reach);
       return this.run(entry.server, context, (server) =>
         server.complete({ ...params, ref: { ...ref, name: entry.upstreamName } }, { signal: context.signal }),
       );
@@ -336,7 +352,7 @@ export class Router {
       this.upstreams.catalogue.templates.find((t) => t.template.uriTemplate === ref.uri)?.server ??
       this.upstreams.catalogue.resourceOwner(ref.uri);
     const owner = await this.find(() => true, lookup);
-    if (!owner) throw noResource(ref.uri);
+    if (!owner || !reach.server(owner)) throw noResource(ref.uri);
     if (!this.upstreams.server(owner)?.serverCapabilities()?.completions) {
       return { completion: { values: [], hasMore: false } };
     }
@@ -369,12 +385,12 @@ export class Router {
     return lookup() ?? (await this.upstreams.afterStartup(couldOwn, lookup, this.startupWaitMs()));
   }
 
-  private async resourceOwner(uri: string): Promise<string> {
+  private async resourceOwner(uri: string, reach: Reach = WHOLE_GATEWAY): Promise<string> {
     const owner = await this.find(
       () => true,
       () => this.upstreams.catalogue.resourceOwner(uri),
     );
-    if (!owner) throw noResource(uri);
+    if (!owner || !reach.server(owner)) throw noResource(uri);
     return owner;
   }
 
@@ -401,9 +417,10 @@ export class Router {
    * The error for a name nobody serves. When the name carries the prefix of a server that is not
    * ready, the real news is that server's state, so say that instead of "unknown".
    */
-  private unknown(kind: NameKind, name: string): VoidError {
+  private unknown(kind: NameKind, name: string, reach: Reach): VoidError {
     const owner = this.upstreams.specs.find(
-      (spec) => spec.prefix !== "" && name.startsWith(`${spec.prefix}${PREFIX_SEPARATOR}`),
+      (spec) =>
+        spec.prefix !== "" && name.startsWith(`${spec.prefix}${PREFIX_SEPARATOR}`) && reach.server(spec.name),
     );
     const server = owner ? this.upstreams.server(owner.name) : undefined;
     if (owner && server && server.state !== "ready") {
@@ -414,13 +431,27 @@ export class Router {
         { hint: "call list_servers to see the state of every server" },
       );
     }
-    return new VoidError("not_found", `unknown ${kind} "${name}"`, {
-      hint:
-        kind === "tool"
-          ? "call tools/list or the `search` tool to see the available names"
-          : "call prompts/list to see the available names",
+    return notServed(kind, name, reach);
+  }
+}
+
+/**
+ * The error for a name this client cannot reach: the same whether nobody serves it or its
+ * profile leaves it out, so a profile's clients learn nothing of what lies outside it (unless
+ * the profile itself is gone from the registry, which they must be told).
+ */
+function notServed(kind: NameKind, name: string, reach: Reach): VoidError {
+  if (reach.missing !== undefined) {
+    return new VoidError("not_found", `unknown ${kind} "${name}": ${reach.missing}`, {
+      hint: "add the profile to the registry again, or connect without it",
     });
   }
+  return new VoidError("not_found", `unknown ${kind} "${name}"`, {
+    hint:
+      kind === "tool"
+        ? "call tools/list or the `search` tool to see the available names"
+        : "call prompts/list to see the available names",
+  });
 }
 
 /** What a dry run's recorder answers in place of a tool that was not called (compared by identity). */

@@ -1,4 +1,4 @@
-import { describeError, type Logger } from "../core/index.js";
+import { describeError, type Logger, VoidError } from "../core/index.js";
 import { type HttpEndpoint, type StdioSession, serveHttp, serveStdio } from "../downstream/index.js";
 import {
   DEFAULT_MAX_SESSIONS,
@@ -8,6 +8,7 @@ import {
   type Registry,
 } from "../registry/index.js";
 import { Gateway } from "./gateway.js";
+import { unknownProfileMessage } from "./reach.js";
 import { loadToken } from "./token.js";
 
 /** How long calls in progress may take to finish when the gateway is asked to stop. */
@@ -41,6 +42,11 @@ export interface ServeOptions {
   readonly http?: HttpServeOptions;
   /** Aborting stops the gateway (the CLI wires SIGINT and SIGTERM to it). */
   readonly stop: AbortSignal;
+  /**
+   * Serve only this profile of the registry over stdio and at `/mcp` (`/mcp/NAME` still serves
+   * each profile by name). Unknown in a registry that loaded: VoidError("usage"), nothing served.
+   */
+  readonly profile?: string;
 }
 
 export interface Serving {
@@ -71,6 +77,14 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     log.error(registryError);
     registry = emptyRegistry(options.registryPath);
   }
+  if (options.profile !== undefined && registryError === undefined) {
+    const profiles = Object.keys(registry.settings.profiles);
+    if (!profiles.includes(options.profile)) {
+      throw new VoidError("usage", unknownProfileMessage(options.profile, profiles), {
+        hint: `define it under "profiles" in ${registry.path}, or leave out --profile`,
+      });
+    }
+  }
   const gateway = new Gateway({
     registry,
     log,
@@ -80,6 +94,9 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     ...(registryError ? { registryError } : {}),
   });
   gateway.startWithFirstClient(options.http !== undefined);
+  // With a broken registry at start the profile cannot be checked: its clients reach nothing and
+  // are told why until the file is fixed (see Gateway.viewOf), never the whole gateway.
+  const backend = options.profile === undefined ? gateway : gateway.viewOf(options.profile);
   gateway.reloader.watch(text);
   void gateway.watchSecrets();
 
@@ -89,7 +106,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   try {
     if (options.http) {
       const token = options.http.auth ? await loadToken(registry.path, options.env) : undefined;
-      endpoint = await serveHttp(gateway, {
+      endpoint = await serveHttp(backend, {
         host: options.http.host,
         port: options.http.port,
         token: token?.value,
@@ -97,6 +114,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
         // Read per new session, so an edit of http.maxSessions applies without a restart.
         maxSessions: () => gateway.reloader.registry.settings.http?.maxSessions ?? DEFAULT_MAX_SESSIONS,
         loopCheck: (header) => gateway.loopCheck(header),
+        profile: (name) => gateway.profileBackend(name),
         log,
       });
       http = {
@@ -107,8 +125,9 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       };
     }
     if (options.stdio) {
-      log.info(`serving ${registry.servers.length} server(s) from ${registry.path} over stdio`);
-      session = await serveStdio(gateway, log);
+      const of = options.profile === undefined ? "" : ` (profile ${options.profile})`;
+      log.info(`serving ${registry.servers.length} server(s) from ${registry.path}${of} over stdio`);
+      session = await serveStdio(backend, log);
     }
   } catch (error) {
     await endpoint?.close();

@@ -43,6 +43,7 @@ export class Upstreams {
   private readonly log: Logger;
   private readonly heal: boolean;
   private servers: readonly ServerSpec[];
+  private nameBudget: number;
   private readonly live = new LiveCatalogue(META_TOOL_NAMES);
   private readonly listeners = new Listeners<[readonly ListKind[]]>();
   private started = false;
@@ -51,6 +52,7 @@ export class Upstreams {
     this.log = options.log;
     this.heal = options.heal;
     this.servers = servers;
+    this.nameBudget = settings.nameBudget;
     this.pool = new UpstreamPool({
       log: options.log,
       env: options.env,
@@ -87,11 +89,13 @@ export class Upstreams {
    */
   apply(servers: readonly ServerSpec[], diff: ServerDiff, settings: GatewaySettings): void {
     this.servers = servers;
+    this.nameBudget = settings.nameBudget;
     this.pool.setSupervision(this.supervision(settings));
     if (!this.started) return;
     for (const spec of diff.removed) void this.pool.remove(spec.name);
     for (const spec of [...diff.changed, ...diff.added]) this.pool.add(spec);
-    // Prefixes, filters or the order may have changed: every part is rebuilt, once.
+    // Prefixes, filters, overrides, the name budget or the order may have changed: every part
+    // is rebuilt, once.
     this.announce(this.live.reset(this.sources()));
   }
 
@@ -191,7 +195,16 @@ export class Upstreams {
     return this.servers.flatMap((spec) => {
       const server = this.pool.get(spec.name);
       return server
-        ? [{ server: spec.name, prefix: spec.prefix, filter: spec.tools, listing: server.listing }]
+        ? [
+            {
+              server: spec.name,
+              prefix: spec.prefix,
+              filter: spec.tools,
+              listing: server.listing,
+              nameBudget: this.nameBudget,
+              ...(spec.overrides ? { overrides: spec.overrides } : {}),
+            },
+          ]
         : [];
     });
   }

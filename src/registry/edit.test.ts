@@ -160,6 +160,44 @@ describe("editRegistryFile", () => {
     expect(await readdir(dir)).toEqual(["servers.json"]);
   });
 
+  const crossEdits: Array<{
+    what: string;
+    text: string;
+    mutate: (doc: RegistryDocument) => void;
+    message: string;
+  }> = [
+    {
+      what: "removing a server a profile names",
+      text: '{"profiles": {"work": {"servers": ["a"]}}, "mcpServers": {"a": {"command": "x"}}}',
+      mutate: (doc) => void removeServerEntry(doc, "a"),
+      message: 'profiles.work.servers[0]: unknown server "a" (no server is registered)',
+    },
+    {
+      what: "an override that breaks the name rules",
+      text: '{"mcpServers": {"a": {"command": "x"}}}',
+      mutate: (doc) => {
+        if (doc.mcpServers?.a) doc.mcpServers.a.overrides = { t: { name: "has.dot" } };
+      },
+      message:
+        'mcpServers.a.overrides.t.name: "has.dot" is not a tool name: expected letters, digits, "_" and "-" only',
+    },
+    {
+      what: "an added server whose override collides with another's",
+      text: '{"mcpServers": {"a": {"command": "x", "prefix": "", "overrides": {"t": {"name": "same"}}}}}',
+      mutate: (doc) =>
+        addServerEntry(doc, "b", { command: "y", prefix: "", overrides: { u: { name: "same" } } }),
+      message:
+        'mcpServers.b.overrides.u.name: gives the name "same", which mcpServers.a.overrides.t already gives',
+    },
+  ];
+  it.each(crossEdits)("writes nothing for $what", async ({ text, mutate, message }) => {
+    await writeFile(path, text);
+    const error = await rejectedVoidError(editRegistryFile(path, mutate));
+    expect(error.code).toBe("registry_invalid");
+    expect(error.message).toBe(`${path}: ${message}`);
+    expect(await readFile(path, "utf8")).toBe(text);
+  });
+
   it("awaits an async mutate", async () => {
     await editRegistryFile(path, async (doc) => {
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -4,6 +4,7 @@
  * Other folders import from here only.
  */
 
+export { type CrossIssue, crossIssues, overrideNameProblem } from "./cross-checks.js";
 export { diffServers, type ServerDiff } from "./diff.js";
 export { type EditResult, editRegistryFile, loadRegistryDocument } from "./edit.js";
 export {
@@ -50,6 +51,7 @@ export {
   type PolicyDecision,
   type PolicyRule,
   type PolicySettings,
+  type ProfileSpec,
   REGISTRY_VERSION,
   type Registry,
   type RemoteServerSpec,
@@ -57,6 +59,8 @@ export {
   type ServerSpec,
   type StdioServerSpec,
   type ToolFilter,
+  type ToolOverride,
+  type ToolPattern,
 } from "./types.js";
 export {
   type RegistryWatcher,

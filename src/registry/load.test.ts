@@ -49,6 +49,8 @@ describe("loadRegistry", () => {
       version: 1,
       settings: {
         expose: "auto",
+        nameBudget: 50,
+        profiles: {},
         firstListWaitMs: 5000,
         callTimeoutMs: 60000,
         restart: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30000 },

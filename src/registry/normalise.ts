@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { DEFAULT_NAME_BUDGET } from "../core/index.js";
 import { codeModeSchema, type ParsedServerEntry, type RegistryFile } from "./schema.js";
 import {
   type CodeModeSettings,
@@ -12,10 +13,13 @@ import {
   DEFAULT_RESTART_POLICY,
   type GatewaySettings,
   type PolicySettings,
+  type ProfileSpec,
   REGISTRY_VERSION,
   type Registry,
   type ServerSpec,
   type ToolFilter,
+  type ToolOverride,
+  type ToolPattern,
 } from "./types.js";
 
 /**
@@ -26,6 +30,8 @@ import {
 export function normaliseRegistry(file: RegistryFile, path: string, exists: boolean): Registry {
   const settings: GatewaySettings = {
     expose: file.expose ?? "auto",
+    nameBudget: file.nameBudget ?? DEFAULT_NAME_BUDGET,
+    profiles: profileSpecs(file.profiles),
     firstListWaitMs: file.firstListWaitMs ?? DEFAULT_FIRST_LIST_WAIT_MS,
     callTimeoutMs: file.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     restart: { ...DEFAULT_RESTART_POLICY, ...definedOnly(file.restart ?? {}) },
@@ -51,6 +57,7 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
     idleTimeoutMs: entry.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     ...(entry.maxResponseBytes !== undefined ? { maxResponseBytes: entry.maxResponseBytes } : {}),
     ...(entry.roots !== undefined ? { roots: entry.roots.map((root) => rootUri(root, homedir())) } : {}),
+    ...(entry.overrides !== undefined ? { overrides: toolOverrides(entry.overrides) } : {}),
   };
   // The schema guarantees exactly one of command and url.
   if (entry.url !== undefined) {
@@ -106,6 +113,36 @@ export function policySettings(raw: RegistryFile["policy"]): PolicySettings {
     confirmTimeoutMs: raw?.confirmTimeoutMs ?? DEFAULT_POLICY.confirmTimeoutMs,
     rules,
   };
+}
+
+/** Overrides with only the keys they set (an empty one changes nothing and is dropped). */
+function toolOverrides(raw: NonNullable<ParsedServerEntry["overrides"]>): Record<string, ToolOverride> {
+  const out: Record<string, ToolOverride> = {};
+  for (const [tool, override] of Object.entries(raw)) {
+    const kept = definedOnly(override);
+    if (Object.keys(kept).length > 0) out[tool] = kept;
+  }
+  return out;
+}
+
+/** The file's profiles, each pattern split at its first "." (server names have none). */
+function profileSpecs(raw: RegistryFile["profiles"]): Record<string, ProfileSpec> {
+  const patterns = (keys: readonly string[]): ToolPattern[] =>
+    keys.map((key) => {
+      const dot = key.indexOf(".");
+      return { key, server: key.slice(0, dot), tool: key.slice(dot + 1) };
+    });
+  const out: Record<string, ProfileSpec> = {};
+  for (const [name, spec] of Object.entries(raw ?? {})) {
+    out[name] = {
+      name,
+      ...(spec.servers !== undefined ? { servers: [...spec.servers] } : {}),
+      ...(spec.tools?.allow !== undefined ? { allow: patterns(spec.tools.allow) } : {}),
+      ...(spec.tools?.deny !== undefined ? { deny: patterns(spec.tools.deny) } : {}),
+      ...(spec.expose !== undefined ? { expose: spec.expose } : {}),
+    };
+  }
+  return out;
 }
 
 function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {

@@ -28,6 +28,8 @@ const EMPTY: Registry = {
   version: 1,
   settings: {
     expose: "auto",
+    nameBudget: 50,
+    profiles: {},
     firstListWaitMs: 5000,
     callTimeoutMs: 60000,
     restart: DEFAULT_RESTART_POLICY,
@@ -46,6 +48,8 @@ describe("parseRegistryText: valid files", () => {
       version: 1,
       settings: {
         expose: "auto",
+        nameBudget: 50,
+        profiles: {},
         firstListWaitMs: 5000,
         callTimeoutMs: 60000,
         restart: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30000 },
@@ -115,6 +119,8 @@ describe("parseRegistryText: valid files", () => {
     );
     expect(registry.settings).toEqual({
       expose: "code",
+      nameBudget: 50,
+      profiles: {},
       firstListWaitMs: 0,
       callTimeoutMs: 1500,
       restart: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 30000 },

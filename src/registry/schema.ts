@@ -1,7 +1,14 @@
 import { isAbsolute } from "node:path";
 import * as z from "zod";
-import { isValidServerName, PREFIX_SEPARATOR, SERVER_NAME_PATTERN } from "../core/index.js";
+import {
+  isValidServerName,
+  MAX_NAME_BUDGET,
+  MIN_NAME_BUDGET,
+  PREFIX_SEPARATOR,
+  SERVER_NAME_PATTERN,
+} from "../core/index.js";
 import { kindOf } from "../formats/index.js";
+import { crossIssues } from "./cross-checks.js";
 import { isHttpUrl } from "./http-url.js";
 import { REGISTRY_VERSION } from "./types.js";
 
@@ -42,6 +49,8 @@ export interface RawServerEntry {
   maxResponseBytes?: number;
   /** Absolute paths (`~` allowed) or `file://` URIs: what the server is told `roots/list` returns. */
   roots?: string[];
+  /** Per upstream tool name: the name (under the server's prefix) and/or description clients see. */
+  overrides?: Record<string, { name?: string; description?: string }>;
   [key: string]: unknown;
 }
 
@@ -118,6 +127,28 @@ const rootsSchema = z.array(
       `${JSON.stringify(issue.input)} is not a root: expected an absolute path, "~/…" or a file:// URI`,
   }),
   { error: expected("an array of absolute paths or file:// URIs") },
+);
+
+/**
+ * Per upstream tool: what clients see instead of its name and/or description. Strict, because a
+ * misspelt key would silently do nothing. Whether the name fits the rules depends on the
+ * server's prefix and the file's nameBudget, so it is checked with the whole file (cross-checks.ts).
+ */
+const overridesSchema = z.record(
+  z.string().min(1, { error: "expected the upstream name of a tool" }),
+  z.strictObject(
+    {
+      name: z.string({ error: expected("a string") }).optional(),
+      description: z.string({ error: expected("a string") }).optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? "an override takes only name and description"
+          : expected("an object with name and/or description")(issue),
+    },
+  ),
+  { error: expected('an object of "<tool>": { "name": …, "description": … }') },
 );
 
 const REMOTE_TYPES: readonly string[] = ["http", "sse", "streamable-http"];
@@ -197,6 +228,7 @@ const entryFields = z.looseObject(
       .max(MAX_RESPONSE_BYTES, { error: `expected at most ${MAX_RESPONSE_BYTES} bytes (1 GiB)` })
       .optional(),
     roots: rootsSchema.optional(),
+    overrides: overridesSchema.optional(),
   },
   { error: expected("an object describing the server") },
 );
@@ -268,14 +300,61 @@ const policySchema = z.strictObject(
   },
 );
 
-export const registryFileSchema = z.looseObject(
+const exposeSchema = z.enum(["auto", "code", "direct"], { error: expected('"auto", "code" or "direct"') });
+
+/** `<server>.<tool>` globs, as policy rules write them; the tool side is the upstream's own name. */
+const toolGlobs = z.array(
+  z.string().regex(RULE_KEY, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a tool pattern: expected "<server>.<tool>", either side may use * globs`,
+  }),
+  { error: expected('an array of "<server>.<tool>" patterns') },
+);
+
+/**
+ * A named subset of the gateway for one client or project (`serve --profile NAME`, `/mcp/NAME`).
+ * Every key is optional; strict, because a misspelt key would silently widen what is exposed.
+ */
+const profileSchema = z.strictObject(
+  {
+    servers: z.array(stringValue, { error: expected("an array of server names") }).optional(),
+    tools: z
+      .strictObject(
+        { allow: toolGlobs.optional(), deny: toolGlobs.optional() },
+        {
+          error: (issue) =>
+            issue.code === "unrecognized_keys"
+              ? "a profile's tools take only allow and deny"
+              : expected("an object with allow and/or deny")(issue),
+        },
+      )
+      .optional(),
+    expose: exposeSchema.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? "a profile takes only servers, tools and expose"
+        : expected("an object")(issue),
+  },
+);
+
+export const profileNameSchema = z.string().refine(isValidServerName, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a valid profile name: expected ${NAME_RULE}`,
+});
+
+const registryFields = z.looseObject(
   {
     version: z
       .literal(REGISTRY_VERSION, {
         error: `expected ${REGISTRY_VERSION} (the only version this voidmcp reads)`,
       })
       .optional(),
-    expose: z.enum(["auto", "code", "direct"], { error: expected('"auto", "code" or "direct"') }).optional(),
+    expose: exposeSchema.optional(),
+    nameBudget: wholeNumber(MIN_NAME_BUDGET, MAX_NAME_BUDGET, "characters").optional(),
+    profiles: z
+      .record(profileNameSchema, profileSchema, { error: expected("an object of named profiles") })
+      .optional(),
     codeMode: codeModeSchema.optional(),
     policy: policySchema.optional(),
     firstListWaitMs: z
@@ -320,6 +399,19 @@ export const registryFileSchema = z.looseObject(
   },
   { error: expected("a JSON object at the top level") },
 );
+
+/** The fields of the whole file, before the checks that need more than one of them. */
+export type RegistryFields = z.infer<typeof registryFields>;
+
+/**
+ * The whole file: every field, then what only the whole file can tell (profiles that name
+ * servers it does not register, overrides that break the name rules or collide; cross-checks.ts).
+ */
+export const registryFileSchema = registryFields.superRefine((file, ctx) => {
+  for (const issue of crossIssues(file)) {
+    ctx.addIssue({ code: "custom", path: [...issue.path], message: issue.message });
+  }
+});
 
 export type RegistryFile = z.infer<typeof registryFileSchema>;
 export type ParsedServerEntry = z.infer<typeof serverEntrySchema>;

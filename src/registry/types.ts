@@ -34,6 +34,40 @@ interface ServerSpecBase {
    * is; absent when the entry sets none (then only a lone stdio client's own roots are relayed).
    */
   readonly roots?: readonly string[];
+  /**
+   * By upstream tool name: what clients see instead (a name under the prefix, used as it is, and
+   * or a description). Absent when the entry sets none.
+   */
+  readonly overrides?: Readonly<Record<string, ToolOverride>>;
+}
+
+export interface ToolOverride {
+  /** The tool's name under the server's prefix; checked against the name rules when parsed. */
+  readonly name?: string;
+  readonly description?: string;
+}
+
+/**
+ * A named subset of the gateway, chosen by `serve --profile NAME` or the URL `/mcp/NAME`: every
+ * part optional; what it leaves out is as absent to its clients as a tool that does not exist.
+ */
+export interface ProfileSpec {
+  readonly name: string;
+  /** Only these servers; every server when absent. */
+  readonly servers?: readonly string[];
+  /** Globs on `<server>.<upstream tool name>`: when set, only matching tools. */
+  readonly allow?: readonly ToolPattern[];
+  /** Globs on `<server>.<upstream tool name>`: never these (applied after allow). */
+  readonly deny?: readonly ToolPattern[];
+  /** Overrides the registry's `expose` for this profile's clients. */
+  readonly expose?: Exposure;
+}
+
+/** `<server>.<tool>` split at its first dot (server names have none); either side may hold `*`. */
+export interface ToolPattern {
+  readonly key: string;
+  readonly server: string;
+  readonly tool: string;
 }
 
 export interface StdioServerSpec extends ServerSpecBase {
@@ -56,6 +90,10 @@ export type ServerSpec = StdioServerSpec | RemoteServerSpec;
 
 export interface GatewaySettings {
   readonly expose: Exposure;
+  /** The longest exposed tool or prompt name (DEFAULT_NAME_BUDGET = 64 - "mcp__voidmcp__".length). */
+  readonly nameBudget: number;
+  /** By name, in file order. */
+  readonly profiles: Readonly<Record<string, ProfileSpec>>;
   /** How long the first tools/resources/prompts list waits for upstreams that are still starting. */
   readonly firstListWaitMs: number;
   /** Default per-call timeout when a server sets none. */

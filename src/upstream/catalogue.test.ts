@@ -492,3 +492,81 @@ describe("LiveCatalogue", () => {
     expect(live.current.tool("x__echo")?.server).toBe("a");
   });
 });
+
+describe("overrides and the name budget", () => {
+  const long = "get_repository_collaborators_with_permissions";
+  const cases: Array<{
+    what: string;
+    source: CatalogueSource;
+    exposed: string[];
+    descriptions?: Array<string | undefined>;
+  }> = [
+    {
+      what: "a name that fits stays as it is",
+      source: { ...source("github", { tools: [tool("create_issue")] }) },
+      exposed: ["github__create_issue"],
+    },
+    {
+      what: "a long name is shortened to the default budget of 50",
+      source: source("github", { tools: [tool(long)] }),
+      exposed: ["github__get_repository_collaborators_with_b830dd21"],
+    },
+    {
+      what: "a larger budget keeps it whole",
+      source: { ...source("github", { tools: [tool(long)] }), nameBudget: 64 },
+      exposed: [`github__${long}`],
+    },
+    {
+      what: "an override renames under the prefix, and may describe anew",
+      source: {
+        ...source("github", {
+          tools: [tool(long, { description: "old" }), tool("b", { description: "kept" })],
+        }),
+        overrides: { [long]: { name: "collaborators", description: "Who can push" } },
+      },
+      exposed: ["github__collaborators", "github__b"],
+      descriptions: ["Who can push", "kept"],
+    },
+    {
+      what: "a description-only override keeps the generated name",
+      source: {
+        ...source("", { tools: [tool("t", { description: "old" })] }, { prefix: "" }),
+        overrides: { t: { description: "new" } },
+      },
+      exposed: ["t"],
+      descriptions: ["new"],
+    },
+    {
+      what: "an override for a tool the server does not list changes nothing",
+      source: { ...source("s", { tools: [tool("a")] }), overrides: { gone: { name: "x" } } },
+      exposed: ["s__a"],
+    },
+  ];
+  it.each(cases)("$what", ({ source: given, exposed, descriptions }) => {
+    const catalogue = buildCatalogue([given]);
+    expect(catalogue.tools.map((t) => t.exposedName)).toEqual(exposed);
+    expect(catalogue.tools.map((t) => t.tool.name)).toEqual(exposed);
+    if (descriptions) expect(catalogue.tools.map((t) => t.tool.description)).toEqual(descriptions);
+    // Routing goes by the table, whatever the name became.
+    for (const entry of catalogue.tools) expect(catalogue.tool(entry.exposedName)).toBe(entry);
+  });
+
+  it("reports an override that takes another tool's name as a collision", () => {
+    const catalogue = buildCatalogue([
+      { ...source("s", { tools: [tool("a"), tool("b")] }), overrides: { b: { name: "a" } } },
+    ]);
+    expect(catalogue.tools.map((t) => t.upstreamName)).toEqual(["a"]);
+    expect(catalogue.collisions).toEqual([{ kind: "tool", name: "s__a", kept: "s", dropped: "s" }]);
+  });
+
+  it("rebuilds a cached part when its overrides or budget change", () => {
+    const live = new LiveCatalogue([]);
+    const base = source("s", { tools: [tool(long)] });
+    live.update([base], "s");
+    const renamed = live.update([{ ...base, overrides: { [long]: { name: "short" } } }], "other");
+    expect(renamed.kinds).toEqual(["tools"]);
+    expect(live.current.tools.map((t) => t.exposedName)).toEqual(["s__short"]);
+    live.update([{ ...base, nameBudget: 64 }], "other");
+    expect(live.current.tools.map((t) => t.exposedName)).toEqual([`s__${long}`]);
+  });
+});

@@ -5,8 +5,8 @@ import {
   type Tool,
   UriTemplate,
 } from "@modelcontextprotocol/client";
-import { exposedName } from "../core/index.js";
-import type { ToolFilter } from "../registry/index.js";
+import { DEFAULT_NAME_BUDGET, exposedName, joinedName } from "../core/index.js";
+import type { ToolFilter, ToolOverride } from "../registry/index.js";
 import type { UpstreamListing } from "./types.js";
 import { exposeToolUi, exposeUiUri, uiServerOf } from "./ui-uri.js";
 
@@ -16,6 +16,10 @@ export interface CatalogueSource {
   readonly prefix: string;
   readonly filter: ToolFilter;
   readonly listing: UpstreamListing;
+  /** By upstream tool name: the name (under the prefix) and description clients see instead. */
+  readonly overrides?: Readonly<Record<string, ToolOverride>>;
+  /** The longest generated exposed name (default DEFAULT_NAME_BUDGET). */
+  readonly nameBudget?: number;
 }
 
 export interface ToolEntry {
@@ -24,7 +28,10 @@ export interface ToolEntry {
   readonly server: string;
   /** The name the upstream knows; calls are routed with this, never by parsing exposedName. */
   readonly upstreamName: string;
-  /** The upstream's definition with only `name` replaced; schemas are untouched. */
+  /**
+   * The upstream's definition with only `name` replaced (and `description`, when the registry
+   * overrides it); schemas are untouched.
+   */
   readonly tool: Tool;
 }
 
@@ -106,26 +113,35 @@ export interface CataloguePart {
   }>;
 }
 
-/** Namespaces one source (pure): filters and renames its tools and prompts, parses its templates. */
+/**
+ * Namespaces one source (pure): filters and renames its tools and prompts, parses its templates.
+ * An override's name is used as it is under the prefix (the registry checked it against the
+ * name rules); every other name goes through `exposedName` within the budget.
+ */
 export function namespacePart(source: CatalogueSource, reserved: ReadonlySet<string>): CataloguePart {
   const { server, prefix, filter, listing } = source;
+  const budget = source.nameBudget ?? DEFAULT_NAME_BUDGET;
   const tools: Array<ToolEntry | { readonly reserved: string }> = [];
   for (const tool of listing.tools) {
     if (!toolAllowed(filter, tool.name)) continue;
-    const exposed = exposedName(prefix, tool.name);
+    const override = source.overrides?.[tool.name];
+    const exposed =
+      override?.name !== undefined
+        ? joinedName(prefix, override.name)
+        : exposedName(prefix, tool.name, budget);
+    const shown: Tool = {
+      ...tool,
+      name: exposed,
+      ...(override?.description !== undefined ? { description: override.description } : {}),
+    };
     tools.push(
       reserved.has(exposed)
         ? { reserved: exposed }
-        : {
-            exposedName: exposed,
-            server,
-            upstreamName: tool.name,
-            tool: exposeToolUi(server, { ...tool, name: exposed }),
-          },
+        : { exposedName: exposed, server, upstreamName: tool.name, tool: exposeToolUi(server, shown) },
     );
   }
   const prompts = listing.prompts.map((prompt): PromptEntry => {
-    const exposed = exposedName(prefix, prompt.name);
+    const exposed = exposedName(prefix, prompt.name, budget);
     return { exposedName: exposed, server, upstreamName: prompt.name, prompt: { ...prompt, name: exposed } };
   });
   const resources = listing.resources.map(
@@ -363,7 +379,11 @@ export class LiveCatalogue {
 
 function sameSource(a: CatalogueSource, b: CatalogueSource): boolean {
   return (
-    a.listing === b.listing && a.prefix === b.prefix && JSON.stringify(a.filter) === JSON.stringify(b.filter)
+    a.listing === b.listing &&
+    a.prefix === b.prefix &&
+    a.nameBudget === b.nameBudget &&
+    JSON.stringify(a.filter) === JSON.stringify(b.filter) &&
+    JSON.stringify(a.overrides) === JSON.stringify(b.overrides)
   );
 }
 

@@ -12,7 +12,10 @@ const PACKAGE_VERSION = (
 
 /** Every command with the usage line its --help must show. */
 const COMMANDS = [
-  { name: "serve", usage: "serve [--http [--port N] [--host H] [--no-auth] [--stdio]] [options]" },
+  {
+    name: "serve",
+    usage: "serve [--profile NAME] [--http [--port N] [--host H] [--no-auth] [--stdio]] [options]",
+  },
   { name: "add", usage: "add <name> <url | command [args...]> [options]" },
   { name: "remove", usage: "remove <name>" },
   { name: "list", usage: "list [options]" },

@@ -18,8 +18,13 @@ import {
 } from "../../clients/index.js";
 import { VoidError } from "../../core/index.js";
 import { renderTable, type TomlWritable } from "../../formats/index.js";
-import { DEFAULT_HTTP_PORT, loadToken } from "../../gateway/index.js";
-import { editRegistryFile, loadRegistryDocument, resolveRegistryPath } from "../../registry/index.js";
+import { DEFAULT_HTTP_PORT, loadToken, unknownProfileMessage } from "../../gateway/index.js";
+import {
+  editRegistryFile,
+  loadRegistry,
+  loadRegistryDocument,
+  resolveRegistryPath,
+} from "../../registry/index.js";
 import type { ParsedArgs } from "../args.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { type Io, printJson } from "../io.js";
@@ -38,13 +43,20 @@ function snippet(client: ClientName, entry: ClientEntry): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function stdioTarget(client: ClientName, launch: LaunchCommand, registryPath: string | undefined): Target {
-  const entry = gatewayEntry(client, launch, registryPath);
+function stdioTarget(
+  client: ClientName,
+  launch: LaunchCommand,
+  registryPath: string | undefined,
+  profile: string | undefined,
+): Target {
+  const serveArgs = profile === undefined ? [] : ["--profile", profile];
+  const entry = gatewayEntry(client, launch, registryPath, serveArgs);
   const command = [
     launch.command,
     ...launch.args,
     "serve",
     ...(registryPath === undefined ? [] : ["--config", registryPath]),
+    ...serveArgs,
   ];
   return { entry, shown: command.join(" "), notes: [] };
 }
@@ -76,9 +88,15 @@ interface Target {
   readonly notes: readonly string[];
 }
 
-async function httpTarget(client: ClientName, args: ParsedArgs, registry: string, io: Io): Promise<Target> {
+async function httpTarget(
+  client: ClientName,
+  args: ParsedArgs,
+  registry: string,
+  io: Io,
+  profile: string | undefined,
+): Promise<Target> {
   const port = portFrom(args.options.port);
-  const url = `http://127.0.0.1:${port}/mcp`;
+  const url = `http://127.0.0.1:${port}/mcp${profile === undefined ? "" : `/${profile}`}`;
   const token = await loadToken(registry, io.env);
   const entry = httpGatewayEntry(client, { url, token: token?.value });
   if (entry === undefined) {
@@ -99,6 +117,23 @@ async function httpTarget(client: ClientName, args: ParsedArgs, registry: string
       `Keep the gateway running: ${serve}`,
     ],
   };
+}
+
+/**
+ * `--profile NAME`, checked against the registry now, so the client is never set up to start a
+ * gateway that would refuse to run. Undefined without the option.
+ */
+async function profileArgument(raw: unknown, registry: string): Promise<string | undefined> {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string" || raw === "")
+    throw new VoidError("usage", "--profile needs the name of a profile");
+  const profiles = Object.keys((await loadRegistry(registry)).settings.profiles);
+  if (!profiles.includes(raw)) {
+    throw new VoidError("usage", unknownProfileMessage(raw, profiles), {
+      hint: `define it under "profiles" in ${registry} first`,
+    });
+  }
+  return raw;
 }
 
 interface Moved {
@@ -138,10 +173,17 @@ Examples:
   voidmcp init claude-desktop --replace
   voidmcp init vscode --project                    # this project's .vscode/mcp.json
   voidmcp init gemini --http                       # reach voidmcp serve --http with the token
-  voidmcp init codex --print                       # show the entry, change nothing`,
+  voidmcp init codex --print                       # show the entry, change nothing
+  voidmcp init cursor --profile work               # only the registry's profile "work"`,
   options: [
     FILE_OPTION,
     PROJECT_OPTION,
+    {
+      name: "profile",
+      type: "string",
+      value: "NAME",
+      description: "give the client only this profile of the registry (serve --profile NAME, or /mcp/NAME)",
+    },
     {
       name: "http",
       type: "boolean",
@@ -179,10 +221,11 @@ Examples:
       });
     }
     const launch = selfLaunch();
+    const profile = await profileArgument(args.options.profile, registry);
     const target: Target =
       args.options.http === true
-        ? await httpTarget(client, args, registry, io)
-        : stdioTarget(client, launch, registryArgument(registry, io));
+        ? await httpTarget(client, args, registry, io, profile)
+        : stdioTarget(client, launch, registryArgument(registry, io), profile);
     const { entry } = target;
     const replace = args.options.replace === true;
     if (args.options.overwrite === true && !replace) {

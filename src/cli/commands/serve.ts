@@ -21,10 +21,17 @@ function portFrom(raw: unknown): number {
   return port;
 }
 
+function profileFrom(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string" || raw === "")
+    throw new VoidError("usage", "--profile needs the name of a profile");
+  return raw;
+}
+
 export const serveCommand: Command = {
   name: "serve",
   summary: "run the gateway over stdio (what your IDE starts)",
-  usage: "serve [--http [--port N] [--host H] [--no-auth] [--stdio]] [options]",
+  usage: "serve [--profile NAME] [--http [--port N] [--host H] [--no-auth] [--stdio]] [options]",
   details: `Serves every registered server through one MCP endpoint on stdin/stdout. Upstreams start in
 the background; the first tools/list waits briefly for them. Edits of the registry file (by hand
 or with voidmcp add/remove) take effect within a second: only the servers that changed restart,
@@ -36,6 +43,10 @@ closes or on SIGINT/SIGTERM, after giving calls in progress ${SHUTDOWN_GRACE_MS 
 With --http it serves Streamable HTTP at http://127.0.0.1:${DEFAULT_HTTP_PORT}/mcp instead (add --stdio to
 serve both). Clients must send "Authorization: Bearer <token>" (see \`voidmcp token\`) unless
 --no-auth is given; requests with a foreign Host or Origin are refused.
+
+With --profile NAME only that profile of the registry is served (its servers, tools and exposure;
+see "profiles" in the README), over stdio and at /mcp; over HTTP every profile is also served at
+/mcp/NAME with the same token. An unknown profile is an error (exit 2), never an empty gateway.
 
 An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
   options: [
@@ -49,6 +60,12 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
     { name: "host", type: "string", value: "H", description: "HTTP address to bind (default 127.0.0.1)" },
     { name: "no-auth", type: "boolean", description: "accept HTTP requests without the bearer token" },
     { name: "stdio", type: "boolean", description: "with --http, also serve stdio" },
+    {
+      name: "profile",
+      type: "string",
+      value: "NAME",
+      description: "serve only this profile of the registry (its servers and tools)",
+    },
     {
       name: "session-timeout",
       type: "string",
@@ -71,6 +88,7 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
     ) {
       throw new VoidError("usage", "--port, --host, --no-auth and --session-timeout need --http");
     }
+    const profile = profileFrom(args.options.profile);
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once("SIGINT", onSignal);
@@ -95,6 +113,7 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
             }
           : {}),
         stop: stop.signal,
+        ...(profile !== undefined ? { profile } : {}),
       });
       if (serving.http) {
         io.err(`voidmcp: serving ${serving.servers} server(s) at ${serving.http.url} (${serving.http.auth})`);
