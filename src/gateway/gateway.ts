@@ -22,7 +22,7 @@ import type {
   ResourceTemplate,
   Tool,
 } from "../upstream/index.js";
-import { CHAIN_HEADER } from "../upstream/index.js";
+import { CHAIN_HEADER, type OAuthContext, oauthContext } from "../upstream/index.js";
 import { AuditLog, auditLogPath } from "./audit-log.js";
 import {
   executionToolResult,
@@ -62,6 +62,8 @@ export interface GatewayOptions {
   readonly heal?: boolean;
   /** The audit log file; default `auditLogPath(env)` (the state directory). */
   readonly auditPath?: string;
+  /** Where remote servers' OAuth credentials live; default: the credential store of `env`. */
+  readonly oauth?: OAuthContext;
 }
 
 export interface GatewayReport {
@@ -130,6 +132,7 @@ export class Gateway implements GatewayBackend {
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         heal: options.heal ?? false,
         relay: this.relay,
+        oauth: options.oauth ?? oauthContext(env),
       },
       options.registry.servers,
       options.registry.settings,

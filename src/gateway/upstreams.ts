@@ -6,6 +6,7 @@ import {
   type CatalogueSource,
   type ListKindChange,
   LiveCatalogue,
+  type OAuthContext,
   type SupervisorOptions,
   UpstreamPool,
   type UpstreamRelay,
@@ -24,6 +25,8 @@ export interface UpstreamsOptions {
   readonly relay: UpstreamRelay;
   /** The chain of voidmcp gateways to tell upstreams (see upstream/chain.ts). */
   readonly chain?: () => string;
+  /** Remote servers' OAuth credentials (see upstream/oauth). */
+  readonly oauth?: OAuthContext;
 }
 
 export interface ServerReport extends UpstreamStatus {
@@ -57,6 +60,7 @@ export class Upstreams {
       supervision: this.supervision(settings),
       relay: options.relay,
       ...(options.chain ? { chain: options.chain } : {}),
+      ...(options.oauth ? { oauth: options.oauth } : {}),
     });
     // One server changed (state or listing): only its part of the catalogue is recomputed.
     this.pool.onChange((server) => this.announce(this.live.update(this.sources(), server)));

@@ -126,5 +126,15 @@ function expandRemote(spec: RemoteServerSpec, env: Environment, found: Found): R
     ...spec,
     url: expandString(spec.url, env, "url", found),
     headers: expandRecord(spec.headers, env, "headers", found),
+    ...(spec.oauth === undefined
+      ? {}
+      : {
+          oauth: {
+            ...spec.oauth,
+            ...(spec.oauth.clientSecret === undefined
+              ? {}
+              : { clientSecret: expandString(spec.oauth.clientSecret, env, "oauth.clientSecret", found) }),
+          },
+        }),
   };
 }

@@ -11,6 +11,7 @@ import {
   DEFAULT_POLICY,
   DEFAULT_RESTART_POLICY,
   type GatewaySettings,
+  type OAuthSettings,
   type PolicySettings,
   REGISTRY_VERSION,
   type Registry,
@@ -59,6 +60,7 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
       transport: entry.type === "sse" ? "sse" : "http",
       url: entry.url,
       headers: { ...entry.headers },
+      ...(entry.oauth !== undefined ? { oauth: oauthSettings(entry.oauth) } : {}),
     };
   }
   return {
@@ -106,6 +108,16 @@ export function policySettings(raw: RegistryFile["policy"]): PolicySettings {
     confirmTimeoutMs: raw?.confirmTimeoutMs ?? DEFAULT_POLICY.confirmTimeoutMs,
     rules,
   };
+}
+
+function oauthSettings(raw: NonNullable<ParsedServerEntry["oauth"]>): OAuthSettings {
+  return definedOnly({
+    clientId: raw.clientId,
+    clientSecret: raw.clientSecret,
+    scopes: raw.scopes === undefined ? undefined : [...raw.scopes],
+    redirectPort: raw.redirectPort,
+    clientMetadataUrl: raw.clientMetadataUrl,
+  }) as OAuthSettings;
 }
 
 function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {
