@@ -21,6 +21,7 @@ const COMMANDS = [
   { name: "run", usage: "run <file.ts | -> [options]" },
   { name: "doctor", usage: "doctor [options]" },
   { name: "token", usage: "token [--regenerate] [options]" },
+  { name: "auth", usage: "auth [<server>] [--no-browser] [--logout] [--timeout MS] [options]" },
   {
     name: "import",
     usage: "import <claude-code | claude-desktop | cursor | vscode | codex | file> [options]",
