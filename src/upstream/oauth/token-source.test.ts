@@ -42,16 +42,14 @@ beforeAll(async () => {
         refreshes += 1;
         counter += 1;
         live.add(`rt-${counter}`);
-        res
-          .writeHead(200, { "Content-Type": "application/json" })
-          .end(
-            JSON.stringify({
-              access_token: `at-${counter}`,
-              token_type: "Bearer",
-              expires_in: 3600,
-              refresh_token: `rt-${counter}`,
-            }),
-          );
+        res.writeHead(200, { "Content-Type": "application/json" }).end(
+          JSON.stringify({
+            access_token: `at-${counter}`,
+            token_type: "Bearer",
+            expires_in: 3600,
+            refresh_token: `rt-${counter}`,
+          }),
+        );
       }, 100);
     });
   });
