@@ -2,6 +2,7 @@ import { describeError, exitCodeFor, isVoidError, VoidError } from "../core/inde
 import { parseArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { addCommand } from "./commands/add.js";
+import { authCommand } from "./commands/auth.js";
 import { callCommand } from "./commands/call.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { importCommand } from "./commands/import.js";
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   doctorCommand,
   tokenCommand,
   secretCommand,
+  authCommand,
   importCommand,
   initCommand,
   logCommand,

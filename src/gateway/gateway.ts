@@ -8,7 +8,7 @@ import {
 import { type Logger, VoidError } from "../core/index.js";
 import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "../downstream/index.js";
 import type { Registry } from "../registry/index.js";
-import { type CredentialStore, openCredentialStore } from "../secrets/index.js";
+import { type CredentialStore, openCredentialStore, openedOnFirstUse } from "../secrets/index.js";
 import type {
   CallToolResult,
   Catalogue,
@@ -23,7 +23,7 @@ import type {
   ResourceTemplate,
   Tool,
 } from "../upstream/index.js";
-import { CHAIN_HEADER } from "../upstream/index.js";
+import { CHAIN_HEADER, type OAuthContext, oauthContext } from "../upstream/index.js";
 import { AuditLog, auditLogPath } from "./audit-log.js";
 import {
   executionToolResult,
@@ -70,6 +70,8 @@ export interface GatewayOptions {
    * Default: openCredentialStore for `env` (VOIDMCP_CREDENTIAL_STORE).
    */
   readonly openCredentials?: () => Promise<CredentialStore>;
+  /** Where remote servers' OAuth credentials live; default: the credential store of `env`. */
+  readonly oauth?: OAuthContext;
 }
 
 export interface GatewayReport {
@@ -157,7 +159,17 @@ export class Gateway implements GatewayBackend {
     this.log = options.log;
     const env = options.env ?? process.env;
     this.loopGuard = new LoopGuard(options.registry.path, env);
-    this.secrets = new SecretSource(options.openCredentials ?? (() => openCredentialStore({ env })));
+    // One store for `${secret:NAME}` and OAuth tokens, opened when either first needs it.
+    const open = options.openCredentials ?? (() => openCredentialStore({ env }));
+    let opened: Promise<CredentialStore> | undefined;
+    const openOnce = (): Promise<CredentialStore> => {
+      opened ??= open().catch((error: unknown) => {
+        opened = undefined;
+        throw error;
+      });
+      return opened;
+    };
+    this.secrets = new SecretSource(openOnce);
     this.upstreams = new Upstreams(
       {
         log: options.log,
@@ -168,6 +180,7 @@ export class Gateway implements GatewayBackend {
         heal: options.heal ?? false,
         relay: this.relay,
         secrets: (names) => this.secrets.values(names),
+        oauth: options.oauth ?? oauthContext(env, openedOnFirstUse(openOnce)),
       },
       options.registry.servers,
       options.registry.settings,

@@ -4,6 +4,18 @@
  */
 
 export type { CallToolResult, Tool } from "../upstream/index.js";
+export {
+  DEFAULT_SIGN_IN_TIMEOUT_MS,
+  oauthContext,
+  openableUrl,
+  openBrowser,
+  type SignInResult,
+  type SignInStatus,
+  signIn,
+  signInCommand,
+  signInStatus,
+  signOut,
+} from "../upstream/index.js";
 export { type AuditRecord, auditLogPath } from "./audit-log.js";
 export { type AuditFilter, auditRecords, formatAuditRecord } from "./audit-query.js";
 export { reportLine } from "./code-mode.js";

@@ -49,7 +49,7 @@ const LIST_SERVERS_TOOL: Tool = {
   name: "list_servers",
   title: "List servers",
   description:
-    "Show every MCP server registered with this gateway: transport, state (ready, starting, failed, disabled), " +
+    "Show every MCP server registered with this gateway: transport, state (ready, starting, failed, needs-auth, disabled), " +
     "tool count and the last error, plus any problem with the registry file or name collisions.",
   inputSchema: { type: "object", properties: {} },
   annotations: { readOnlyHint: true, openWorldHint: false },

@@ -6,6 +6,7 @@ import {
   type CatalogueSource,
   type ListKindChange,
   LiveCatalogue,
+  type OAuthContext,
   type SupervisorOptions,
   UpstreamPool,
   type UpstreamRelay,
@@ -26,6 +27,8 @@ export interface UpstreamsOptions {
   readonly chain?: () => string;
   /** Reads the `${secret:NAME}` values a server references, at each connect. */
   readonly secrets?: (names: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+  /** Remote servers' OAuth credentials (see upstream/oauth). */
+  readonly oauth?: OAuthContext;
 }
 
 export interface ServerReport extends UpstreamStatus {
@@ -62,6 +65,7 @@ export class Upstreams {
       relay: options.relay,
       ...(options.chain ? { chain: options.chain } : {}),
       ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.oauth ? { oauth: options.oauth } : {}),
     });
     // One server changed (state or listing): only its part of the catalogue is recomputed.
     this.pool.onChange((server) => this.announce(this.live.update(this.sources(), server)));

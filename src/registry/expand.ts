@@ -218,5 +218,23 @@ function expandRemote(spec: RemoteServerSpec, context: ExpandContext, found: Fou
     ...spec,
     url: expandString(spec.url, context, "url", found, "allowed"),
     headers: expandRecord(spec.headers, context, "headers", found),
+    ...(spec.oauth === undefined
+      ? {}
+      : {
+          oauth: {
+            ...spec.oauth,
+            ...(spec.oauth.clientSecret === undefined
+              ? {}
+              : {
+                  clientSecret: expandString(
+                    spec.oauth.clientSecret,
+                    context,
+                    "oauth.clientSecret",
+                    found,
+                    "allowed",
+                  ),
+                }),
+          },
+        }),
   };
 }

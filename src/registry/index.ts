@@ -23,6 +23,7 @@ export { MIN_REDACTED_LENGTH, redactorOf, redactValues, type Substitution } from
 export { type RegistryPathOptions, resolveRegistryPath } from "./resolve-path.js";
 export {
   MAX_TIMEOUT_MS,
+  type RawOAuthSettings,
   type RawServerEntry,
   type RawTransportType,
   type RegistryDocument,
@@ -48,6 +49,7 @@ export {
   type Exposure,
   type GatewaySettings,
   type HttpSettings,
+  type OAuthSettings,
   type PolicyDecision,
   type PolicyRule,
   type PolicySettings,

@@ -12,6 +12,7 @@ import {
   DEFAULT_POLICY,
   DEFAULT_RESTART_POLICY,
   type GatewaySettings,
+  type OAuthSettings,
   type PolicySettings,
   type ProfileSpec,
   REGISTRY_VERSION,
@@ -66,6 +67,7 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
       transport: entry.type === "sse" ? "sse" : "http",
       url: entry.url,
       headers: { ...entry.headers },
+      ...(entry.oauth !== undefined ? { oauth: oauthSettings(entry.oauth) } : {}),
     };
   }
   return {
@@ -143,6 +145,16 @@ function profileSpecs(raw: RegistryFile["profiles"]): Record<string, ProfileSpec
     };
   }
   return out;
+}
+
+function oauthSettings(raw: NonNullable<ParsedServerEntry["oauth"]>): OAuthSettings {
+  return definedOnly({
+    clientId: raw.clientId,
+    clientSecret: raw.clientSecret,
+    scopes: raw.scopes === undefined ? undefined : [...raw.scopes],
+    redirectPort: raw.redirectPort,
+    clientMetadataUrl: raw.clientMetadataUrl,
+  }) as OAuthSettings;
 }
 
 function toolFilter(tools: ParsedServerEntry["tools"]): ToolFilter {

@@ -51,7 +51,25 @@ export interface RawServerEntry {
   roots?: string[];
   /** Per upstream tool name: the name (under the server's prefix) and/or description clients see. */
   overrides?: Record<string, { name?: string; description?: string }>;
+  /** How `voidmcp auth` signs in to a remote server (OAuth 2.1); tokens never go here. */
+  oauth?: RawOAuthSettings;
   [key: string]: unknown;
+}
+
+/**
+ * A remote server's sign-in settings. All optional: without them voidmcp discovers everything and
+ * registers itself dynamically. `clientSecret` may hold `${VAR}` like headers.
+ */
+export interface RawOAuthSettings {
+  /** A client registered beforehand with the server's authorization server. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Scopes to ask for; default: what the server's 401 or metadata names. */
+  scopes?: string[];
+  /** The loopback port of the redirect URI a pre-registered client was registered with. */
+  redirectPort?: number;
+  /** An https URL serving this client's metadata document (client ID metadata documents). */
+  clientMetadataUrl?: string;
 }
 
 /** The whole file as a plain JSON object: key order and unknown keys are kept as read. */
@@ -151,6 +169,31 @@ const overridesSchema = z.record(
   { error: expected('an object of "<tool>": { "name": …, "description": … }') },
 );
 
+const oauthSchema = z.strictObject(
+  {
+    clientId: nonEmptyString.optional(),
+    clientSecret: nonEmptyString.optional(),
+    scopes: stringArray.optional(),
+    redirectPort: z
+      .int({ error: expected("a port number") })
+      .min(1, { error: "expected a port from 1 to 65535" })
+      .max(65_535, { error: "expected a port from 1 to 65535" })
+      .optional(),
+    clientMetadataUrl: z
+      .string({ error: expected("an https:// URL") })
+      .refine((value) => value.startsWith("https://") && isHttpUrl(value), {
+        error: "expected an https:// URL",
+      })
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? "oauth takes only clientId, clientSecret, scopes, redirectPort and clientMetadataUrl"
+        : expected("an object")(issue),
+  },
+);
+
 const REMOTE_TYPES: readonly string[] = ["http", "sse", "streamable-http"];
 
 /** Checks run once every field has the right type: one transport, consistent with `type`. */
@@ -193,6 +236,16 @@ function checkEntry(entry: z.infer<typeof entryFields>, ctx: z.RefinementCtx): v
   if (entry.url !== undefined && !entry.url.includes("${") && !isHttpUrl(entry.url)) {
     ctx.addIssue({ code: "custom", path: ["url"], message: "expected an http:// or https:// URL" });
   }
+  if (entry.oauth !== undefined && hasCommand && !hasUrl) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["oauth"],
+      message: "oauth is for remote servers (url); this entry has command",
+    });
+  }
+  if (entry.oauth?.clientSecret !== undefined && entry.oauth.clientId === undefined) {
+    ctx.addIssue({ code: "custom", path: ["oauth", "clientSecret"], message: "clientSecret needs clientId" });
+  }
   if (entry.enabled === true && entry.disabled === true) {
     ctx.addIssue({
       code: "custom",
@@ -229,6 +282,7 @@ const entryFields = z.looseObject(
       .optional(),
     roots: rootsSchema.optional(),
     overrides: overridesSchema.optional(),
+    oauth: oauthSchema.optional(),
   },
   { error: expected("an object describing the server") },
 );

@@ -84,6 +84,18 @@ export interface RemoteServerSpec extends ServerSpecBase {
   readonly transport: "http" | "sse";
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Sign-in settings from the entry's `oauth` object, when it has one. */
+  readonly oauth?: OAuthSettings;
+}
+
+/** A remote server's `oauth` object: a pre-registered client, scopes, a client metadata document. */
+export interface OAuthSettings {
+  readonly clientId?: string;
+  /** May hold `${VAR}` until expanded. */
+  readonly clientSecret?: string;
+  readonly scopes?: readonly string[];
+  readonly redirectPort?: number;
+  readonly clientMetadataUrl?: string;
 }
 
 export type ServerSpec = StdioServerSpec | RemoteServerSpec;

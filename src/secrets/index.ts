@@ -27,6 +27,7 @@ export {
   openCredentialStore,
   PROBE_TIMEOUT_MS,
 } from "./open.js";
+export { openedOnFirstUse } from "./opened-on-first-use.js";
 export { decodeValue, encodeValue, keychainTool, secretServiceTool } from "./os-tools.js";
 export { ToolCredentialStore } from "./tool-store.js";
-export type { CredentialBackend, CredentialStore } from "./types.js";
+export type { CredentialBackend, CredentialData, CredentialStore } from "./types.js";

@@ -29,3 +29,6 @@ export interface CredentialStore {
 
 /** The operating system's credential store, or a file readable only by the user (mode 0600). */
 export type CredentialBackend = "keychain" | "windows-credential-manager" | "secret-service" | "file";
+
+/** The data half of a store: what a component that only reads and writes values needs. */
+export type CredentialData = Pick<CredentialStore, "get" | "set" | "delete" | "keys">;

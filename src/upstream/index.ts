@@ -39,6 +39,19 @@ export {
   selfServerMessage,
   startLoop,
 } from "./chain.js";
+export {
+  DEFAULT_SIGN_IN_TIMEOUT_MS,
+  type OAuthContext,
+  oauthContext,
+  openableUrl,
+  openBrowser,
+  type SignInResult,
+  type SignInStatus,
+  signIn,
+  signInCommand,
+  signInStatus,
+  signOut,
+} from "./oauth/index.js";
 export { type PoolDeps, UpstreamPool } from "./pool.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./response-limit.js";
 export { nextRestartDelay } from "./restart-policy.js";

@@ -1,4 +1,5 @@
 import {
+  type AuthProvider,
   type FetchLike,
   SdkHttpError,
   SSEClientTransport,
@@ -43,18 +44,34 @@ export function streamableHttpTransport(
   headers: Readonly<Record<string, string>>,
   maxResponseBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
   hooks: LoopHooks = {},
+  authProvider?: AuthProvider,
 ): Transport {
   return new StreamableHTTPClientTransport(url, {
     fetch: cappedFetch(fetchWithHeaders(headers, hooks), maxResponseBytes),
+    ...(authProvider ? { authProvider } : {}),
   });
 }
 
+/**
+ * `authProvider` (an OAuth token source, see oauth/token-source.ts) gives the bearer token of each
+ * request and is told of a 401 before the one retry; the registry's own headers still go out,
+ * but a server with its own Authorization header gets no token source.
+ */
 export function sseTransport(
   url: URL,
   headers: Readonly<Record<string, string>>,
   hooks: LoopHooks = {},
+  authProvider?: AuthProvider,
 ): Transport {
-  return new SSEClientTransport(url, { fetch: fetchWithHeaders(headers, hooks) });
+  return new SSEClientTransport(url, {
+    fetch: fetchWithHeaders(headers, hooks),
+    ...(authProvider ? { authProvider } : {}),
+  });
+}
+
+/** Whether the registry's headers already authenticate (then OAuth stays out of the way). */
+export function hasAuthorizationHeader(headers: Readonly<Record<string, string>>): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === "authorization");
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
 } from "@modelcontextprotocol/client";
 import { describeError, type Logger, VoidError } from "../core/index.js";
 import type { ServerSpec } from "../registry/index.js";
+import { findNeedsAuth, tokensKey } from "./oauth/index.js";
 import { nextRestartDelay } from "./restart-policy.js";
 import { isPermanentFailure, UpstreamSession } from "./session.js";
 import {
@@ -25,6 +26,12 @@ import {
 /** A session that stayed ready this long ends the run of quick failures. */
 const STABLE_MS = 30_000;
 const PING_TIMEOUT_MS = 10_000;
+/**
+ * While a server needs sign-in, how often the credential store is read for new tokens (one small
+ * read per server, only in that state), so `voidmcp auth` in another terminal takes effect
+ * without a restart.
+ */
+const NEEDS_AUTH_POLL_MS = 1_000;
 
 /**
  * One registered server, the only state machine of its life (states: see UpstreamState). It
@@ -61,6 +68,9 @@ export class UpstreamServer {
   private retryTimer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private authTimer: NodeJS.Timeout | undefined;
+  /** Why the server needs sign-in, with the command that fixes it (state needs-auth). */
+  private authError: VoidError | undefined;
   private lastUsed = Date.now();
   private inFlight = 0;
   private settled: Promise<void> = Promise.resolve();
@@ -89,6 +99,7 @@ export class UpstreamServer {
       case "restarting":
       case "idle":
       case "starting":
+      case "needs-auth":
         return this.lastListing ?? EMPTY_LISTING;
       case "failed":
       case "disabled":
@@ -142,6 +153,11 @@ export class UpstreamServer {
         this.lastListing = listing;
         this.changed();
       },
+      needsAuth: (error) => {
+        if (session !== this.session || this.current !== "ready") return;
+        this.session = undefined;
+        this.needsAuth(error);
+      },
     });
     this.session = session;
     if (this.sessions > 0) this.restarts += 1;
@@ -173,9 +189,58 @@ export class UpstreamServer {
   private sessionFailed(session: UpstreamSession, error: unknown): void {
     if (session !== this.session || this.current === "closed") return;
     this.session = undefined;
+    const needsAuth = findNeedsAuth(error);
+    if (needsAuth) {
+      this.needsAuth(needsAuth);
+      return;
+    }
     const message = describeError(error);
     this.log.warn(`failed to start: ${message}`);
     this.sessionEnded(message, isPermanentFailure(error));
+  }
+
+  /**
+   * The sign-in is missing, revoked or refused: no retry can fix that, only the person. While
+   * serving, the store is watched and the server starts again once new tokens are stored. The
+   * gateway never opens a browser itself.
+   */
+  private needsAuth(error: VoidError): void {
+    this.clearTimers();
+    this.readyAt = undefined;
+    this.authError = error;
+    this.lastError = describeError(error);
+    this.log.warn(this.lastError);
+    this.setState("needs-auth");
+    const oauth = this.deps.oauth;
+    if (!this.options.heal || !oauth) return;
+    const key = tokensKey(this.spec.name);
+    void oauth.store.get(key).then(
+      (before) => {
+        const poll = () => {
+          if (this.current !== "needs-auth") return;
+          oauth.store.get(key).then(
+            (now) => {
+              if (this.current !== "needs-auth") return;
+              if (now !== undefined && now !== before) {
+                this.log.info("new sign-in found: starting again");
+                void this.start();
+                return;
+              }
+              this.authTimer = setTimeout(poll, NEEDS_AUTH_POLL_MS);
+              this.authTimer.unref();
+            },
+            () => {
+              this.authTimer = setTimeout(poll, NEEDS_AUTH_POLL_MS);
+              this.authTimer.unref();
+            },
+          );
+        };
+        if (this.current !== "needs-auth") return;
+        this.authTimer = setTimeout(poll, NEEDS_AUTH_POLL_MS);
+        this.authTimer.unref();
+      },
+      () => {},
+    );
   }
 
   /** A session failed to start or ended: restart it later, or give up. */
@@ -282,6 +347,8 @@ export class UpstreamServer {
             hint: "fix the server or its registry entry (saving the registry restarts it), then check with `voidmcp list`",
           },
         );
+      case "needs-auth":
+        return this.authError ?? new VoidError("upstream_unavailable", `server "${name}" needs sign-in`);
       case "disabled":
         return new VoidError("upstream_unavailable", `server "${name}" is disabled in the registry`);
       case "closed":
@@ -355,7 +422,10 @@ export class UpstreamServer {
   }
 
   private clearTimers(): void {
-    for (const timer of [this.retryTimer, this.healthTimer, this.idleTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.retryTimer, this.healthTimer, this.idleTimer, this.authTimer]) {
+      if (timer) clearTimeout(timer);
+    }
+    this.authTimer = undefined;
     this.retryTimer = undefined;
     this.healthTimer = undefined;
     this.idleTimer = undefined;

@@ -25,9 +25,11 @@ import {
   selfEntryReason,
 } from "../registry/index.js";
 import { CHAIN_ENV, LOOP_STATUS, selfServerMessage } from "./chain.js";
+import { findNeedsAuth, needsAuthError, TokenSource } from "./oauth/index.js";
 import { redactingLogger } from "./redacting-logger.js";
 import {
   describeHttpFailure,
+  hasAuthorizationHeader,
   httpStatusOf,
   shouldFallBackToSse,
   sseTransport,
@@ -55,6 +57,11 @@ export interface SessionEvents {
   readonly closed: (reason: string, permanent: boolean) => void;
   /** A list was re-read after the upstream's list_changed: the whole listing as it is now. */
   readonly listChanged: (listing: UpstreamListing) => void;
+  /**
+   * The upstream's OAuth sign-in is missing, revoked or refused (the session is over): the
+   * message, with the command that fixes it.
+   */
+  readonly needsAuth: (error: VoidError) => void;
 }
 
 /** Which client capability lets an upstream make each relayed request. */
@@ -124,6 +131,8 @@ export class UpstreamSession {
   private redact: (text: string) => string = (text) => text;
   /** The upstream answered 508 Loop Detected to some request. */
   private loopSeen = false;
+  /** The OAuth bearer token of a remote server without its own Authorization header. */
+  private tokens: TokenSource | undefined;
 
   readonly spec: ServerSpec;
   private readonly deps: ConnectionDeps;
@@ -341,17 +350,25 @@ export class UpstreamSession {
       ...(this.deps.chain ? { chain: this.deps.chain } : {}),
       onLoop: () => this.loopDetected(),
     };
-    if (spec.transport === "sse") return this.connectWith(sseTransport(url, spec.headers, hooks), spec.url);
+    const oauth = this.deps.oauth;
+    const tokens =
+      oauth && !hasAuthorizationHeader(spec.headers)
+        ? new TokenSource(spec.name, spec.oauth, oauth, this.log)
+        : undefined;
+    this.tokens = tokens;
+    if (spec.transport === "sse") {
+      return this.connectWith(sseTransport(url, spec.headers, hooks, tokens), spec.url);
+    }
     try {
       return await this.connectWith(
-        streamableHttpTransport(url, spec.headers, maxResponseBytes, hooks),
+        streamableHttpTransport(url, spec.headers, maxResponseBytes, hooks, tokens),
         spec.url,
       );
     } catch (error) {
       const status = error instanceof VoidError ? error.details.httpStatus : undefined;
       if (typeof status !== "number" || !shouldFallBackToSse(status)) throw error;
       this.log.info(`Streamable HTTP answered ${status}; trying legacy SSE`);
-      return this.connectWith(sseTransport(url, spec.headers, hooks), spec.url);
+      return this.connectWith(sseTransport(url, spec.headers, hooks, tokens), spec.url);
     }
   }
 
@@ -364,6 +381,8 @@ export class UpstreamSession {
       await this.handshake(client, transport);
     } catch (error) {
       if (this.loopSeen || httpStatusOf(error) === LOOP_STATUS) throw this.loopError(LOOP_ANSWER);
+      const needsAuth = this.needsAuthIn(error);
+      if (needsAuth) throw needsAuth;
       throw new VoidError("upstream_unavailable", describeHttpFailure(url, error), {
         cause: error,
         details: { httpStatus: httpStatusOf(error) },
@@ -565,10 +584,33 @@ export class UpstreamSession {
     }
   }
 
+  /**
+   * The needs-auth error in a failure: what the token source threw, or a 401 for a token that was
+   * just refreshed (the server refuses the sign-in itself).
+   */
+  private needsAuthIn(error: unknown): VoidError | undefined {
+    const found = findNeedsAuth(error);
+    if (found) return found;
+    if (this.tokens?.signedIn && httpStatusOf(error) === 401) {
+      return needsAuthError(this.spec.name, "it refused a freshly refreshed access token");
+    }
+    return undefined;
+  }
+
   /** A failed request as a VoidError that names the server (not yet redacted: see scrub). */
   private describeFailure(what: string, options: CallOptions, error: unknown): VoidError {
     const server = this.spec.name;
     if (this.loopSeen) return this.loopError(LOOP_ANSWER);
+    const needsAuth = this.needsAuthIn(error);
+    if (needsAuth) {
+      // The session is no use without a new sign-in: end it, and say so once.
+      if (this.connected && !this.closing) {
+        this.connected = false;
+        void this.drop();
+        this.events.needsAuth(needsAuth);
+      }
+      return needsAuth;
+    }
     if (error instanceof ProtocolError) {
       return new VoidError("upstream_error", error.message, {
         cause: error,

@@ -8,6 +8,7 @@ import type {
 } from "@modelcontextprotocol/client";
 import type { Logger } from "../core/index.js";
 import type { RestartPolicy, ServerSpec } from "../registry/index.js";
+import type { OAuthContext } from "./oauth/index.js";
 
 /**
  * A registered server's life, across sessions:
@@ -17,9 +18,20 @@ import type { RestartPolicy, ServerSpec } from "../registry/index.js";
  * - "failed": it failed `maxAttempts` times in a row without staying up, or failed in a way a
  *   retry cannot fix (a missing command, a variable not set, credentials refused);
  * - "idle": a lazy server stopped after `idleTimeoutMs` without calls; the next call starts it;
+ * - "needs-auth": a remote server's OAuth sign-in is missing, revoked or refused; its calls fail
+ *   at once saying `voidmcp auth <server>`; while serving, it starts again by itself as soon as
+ *   new credentials are stored (that command, run anywhere);
  * - "disabled", "closed".
  */
-export type UpstreamState = "disabled" | "starting" | "ready" | "restarting" | "failed" | "idle" | "closed";
+export type UpstreamState =
+  | "disabled"
+  | "starting"
+  | "ready"
+  | "restarting"
+  | "failed"
+  | "needs-auth"
+  | "idle"
+  | "closed";
 
 /** What a ready upstream offers, as it listed it (schemas untouched). */
 export interface UpstreamListing {
@@ -115,6 +127,11 @@ export interface ConnectionDeps {
    * request: sent as X-Voidmcp-Chain to HTTP upstreams and as VOIDMCP_CHAIN to stdio ones.
    */
   readonly chain?: () => string;
+  /**
+   * Where remote servers' OAuth credentials live (see oauth/). Without it, remote servers only
+   * send the registry's headers.
+   */
+  readonly oauth?: OAuthContext;
 }
 
 export interface SupervisorOptions {

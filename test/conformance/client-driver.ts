@@ -17,6 +17,7 @@
  * The gateway's stderr goes to ours. It gives up after DEADLINE_MS, below the suite's own
  * 30 s timeout, which would kill only the shell around it.
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +70,117 @@ type ScenarioName = keyof typeof SCENARIOS;
 
 function isScenario(name: string): name is ScenarioName {
   return Object.hasOwn(SCENARIOS, name);
+}
+
+/**
+ * The suite's auth scenarios (authorization code flow): `voidmcp auth scenario --no-browser`
+ * signs in, with this driver as the person's browser (it follows the printed URL's redirects
+ * to voidmcp's loopback callback; the suite's authorization server approves at once); then
+ * the gateway lists and calls the scenario's `test-tool` with the stored token. Scenarios where
+ * the client must refuse to sign in expect `voidmcp auth` to fail.
+ */
+const AUTH_SCENARIOS: Readonly<
+  Record<
+    string,
+    {
+      readonly mustRefuse?: boolean;
+      readonly oauth?: (context: Record<string, unknown>) => Record<string, unknown>;
+    }
+  >
+> = {
+  "auth/metadata-default": {},
+  "auth/metadata-var1": {},
+  "auth/metadata-var2": {},
+  "auth/metadata-var3": {},
+  "auth/basic-cimd": {
+    oauth: () => ({ clientMetadataUrl: "https://conformance-test.local/client-metadata.json" }),
+  },
+  "auth/scope-from-www-authenticate": {},
+  "auth/scope-from-scopes-supported": {},
+  "auth/scope-omitted-when-undefined": {},
+  "auth/scope-step-up": {},
+  "auth/token-endpoint-auth-basic": {},
+  "auth/token-endpoint-auth-post": {},
+  "auth/token-endpoint-auth-none": {},
+  "auth/resource-mismatch": { mustRefuse: true },
+  "auth/pre-registration": {
+    oauth: (context) => ({
+      clientId: String(context.client_id),
+      clientSecret: String(context.client_secret),
+    }),
+  },
+  "auth/2025-03-26-oauth-metadata-backcompat": {},
+  "auth/2025-03-26-oauth-endpoint-fallback": {},
+};
+
+/** Runs `voidmcp auth scenario --no-browser` and plays the browser; resolves with its exit code and stderr. */
+function signIn(registry: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [CLI, "auth", "scenario", "--no-browser", "--timeout", "15000", "--config", registry],
+      {
+        env,
+        stdio: ["ignore", "inherit", "pipe"],
+      },
+    );
+    let stderr = "";
+    let followed = false;
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const url = stderr.split("\n").find((line) => /^https?:\/\//.test(line));
+      if (url && !followed) {
+        followed = true;
+        void fetch(url.trim()).catch(() => {});
+      }
+    });
+    child.once("exit", (code) => resolve({ code: code ?? 1, stderr }));
+  });
+}
+
+async function driveAuth(scenario: string, url: string): Promise<void> {
+  const plan = AUTH_SCENARIOS[scenario] ?? {};
+  const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as Record<string, unknown>;
+  const dir = await mkdtemp(join(tmpdir(), "voidmcp-conformance-auth-"));
+  try {
+    const registry = join(dir, "servers.json");
+    const oauth = plan.oauth?.(context);
+    const document = {
+      expose: "direct",
+      mcpServers: { scenario: { type: "http", url, prefix: "", ...(oauth ? { oauth } : {}) } },
+    };
+    await writeFile(registry, `${JSON.stringify(document, null, 2)}\n`);
+    const env = {
+      ...(process.env as Record<string, string>),
+      XDG_STATE_HOME: join(dir, "state"),
+      HOME: join(dir, "home"),
+    };
+    const signedIn = await signIn(registry, env);
+    process.stderr.write(signedIn.stderr);
+    if (plan.mustRefuse) {
+      if (signedIn.code === 0) throw new Error("voidmcp auth signed in although it should have refused");
+      return;
+    }
+    if (signedIn.code !== 0) throw new Error(`voidmcp auth failed (exit ${signedIn.code})`);
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, "serve", "--config", registry],
+      env: { ...env, VOIDMCP_LOG_LEVEL: "info" },
+      stderr: "inherit",
+    });
+    const client = new Client({ name: "voidmcp-conformance-driver", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const tools = await client.listTools();
+      expectTool(tools.tools, "test-tool");
+      const result = await client.callTool({ name: "test-tool", arguments: {} });
+      expectText(result, "test");
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function expectTool(tools: ReadonlyArray<{ name: string }>, name: string): void {
@@ -125,6 +237,16 @@ async function main(): Promise<number> {
   if (!/^https?:\/\//.test(url)) {
     process.stderr.write(`client-driver: expected the server URL as the last argument, got "${url}"\n`);
     return 2;
+  }
+  if (Object.hasOwn(AUTH_SCENARIOS, scenario)) {
+    const deadline = setTimeout(() => {
+      process.stderr.write(`client-driver: ${scenario} did not finish within ${DEADLINE_MS} ms\n`);
+      process.exit(1);
+    }, DEADLINE_MS);
+    deadline.unref();
+    await driveAuth(scenario, url);
+    process.stdout.write(`client-driver: ok ${scenario}\n`);
+    return 0;
   }
   if (!isScenario(scenario)) {
     process.stderr.write(

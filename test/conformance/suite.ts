@@ -89,18 +89,23 @@ export async function runConformance(args: readonly string[]): Promise<SuiteRun>
   }
 }
 
-export async function readResults(dir: string): Promise<ScenarioResult[]> {
+/** `group` is the folder of scenarios named `<group>/<name>` (the auth scenarios: `auth/…`). */
+export async function readResults(dir: string, group = ""): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name.localeCompare(b.name),
   )) {
     if (!entry.isDirectory()) continue;
     const folder = join(dir, entry.name);
+    if (group === "" && !existsSync(join(folder, "checks.json"))) {
+      results.push(...(await readResults(folder, `${entry.name}/`)));
+      continue;
+    }
     const checks = JSON.parse(await readFile(join(folder, "checks.json"), "utf8")) as Check[];
     const stdoutFile = join(folder, "stdout.txt");
     const clientStdout = existsSync(stdoutFile) ? await readFile(stdoutFile, "utf8") : undefined;
     // "<prefix><scenario>-2026-01-02T03-04-05-678Z"
-    const scenario = entry.name.replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, "");
+    const scenario = group + entry.name.replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, "");
     results.push({ scenario, checks, ...(clientStdout !== undefined ? { clientStdout } : {}) });
   }
   return results;

@@ -25,6 +25,7 @@ const COMMANDS = [
   { name: "doctor", usage: "doctor [options]" },
   { name: "token", usage: "token [--regenerate] [options]" },
   { name: "secret", usage: "secret <set NAME | list | remove NAME> [options]" },
+  { name: "auth", usage: "auth [<server>] [--no-browser] [--logout] [--timeout MS] [options]" },
   { name: "import", usage: "import <client | file> [options]" },
   { name: "init", usage: "init <client> [options]" },
   { name: "log", usage: "log [options]" },

@@ -58,6 +58,9 @@ Examples:
     const gateway = await startGateway(registry, io, waitMs, (n) => n === server);
     try {
       const status = gateway.report().servers.find((s) => s.name === server);
+      if (status?.state === "needs-auth" && status.error !== undefined) {
+        throw new VoidError("upstream_unavailable", status.error);
+      }
       if (status?.state !== "ready") {
         throw new VoidError(
           "upstream_unavailable",

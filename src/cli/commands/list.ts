@@ -10,6 +10,8 @@ function detail(server: ServerReport): string {
       return `${server.serverInfo ? `${server.serverInfo.name} ${server.serverInfo.version}, ` : ""}started in ${server.startMs ?? "?"} ms`;
     case "failed":
       return server.error ?? "failed";
+    case "needs-auth":
+      return server.error ?? `needs sign-in: run \`voidmcp auth ${server.name}\``;
     case "starting":
       return "did not finish starting in time (try --timeout)";
     case "restarting":
@@ -68,7 +70,7 @@ and shows whether each one works. Exits with 1 when any enabled server failed.`,
         }
       }
       return report.loopError !== undefined ||
-        report.servers.some((s) => s.state === "failed" || s.state === "starting")
+        report.servers.some((s) => s.state === "failed" || s.state === "starting" || s.state === "needs-auth")
         ? 1
         : 0;
     } finally {

@@ -62,6 +62,14 @@ export function diagnoseServer(spec: ServerSpec, server: ServerReport | undefine
         message: error || "failed to start",
         fix: fixFor(spec, error),
       };
+    case "needs-auth":
+      return {
+        area: "server",
+        subject,
+        status: "fail",
+        message: error || "needs sign-in",
+        fix: `sign in: voidmcp auth ${spec.name}`,
+      };
     case "disabled":
     case "closed":
       return { area: "server", subject, status: "ok", message: server.state };
