@@ -51,6 +51,8 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
     idleTimeoutMs: entry.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     ...(entry.maxResponseBytes !== undefined ? { maxResponseBytes: entry.maxResponseBytes } : {}),
     ...(entry.roots !== undefined ? { roots: entry.roots.map((root) => rootUri(root, homedir())) } : {}),
+    // "auto" is the same as no setting, so writing it out does not restart the server.
+    ...(entry.protocol !== undefined && entry.protocol !== "auto" ? { protocol: entry.protocol } : {}),
   };
   // The schema guarantees exactly one of command and url.
   if (entry.url !== undefined) {

@@ -42,6 +42,8 @@ export interface RawServerEntry {
   maxResponseBytes?: number;
   /** Absolute paths (`~` allowed) or `file://` URIs: what the server is told `roots/list` returns. */
   roots?: string[];
+  /** Which MCP protocol era to speak to this server: detect it (the default), or pin one. */
+  protocol?: "auto" | "legacy" | "modern";
   [key: string]: unknown;
 }
 
@@ -197,6 +199,9 @@ const entryFields = z.looseObject(
       .max(MAX_RESPONSE_BYTES, { error: `expected at most ${MAX_RESPONSE_BYTES} bytes (1 GiB)` })
       .optional(),
     roots: rootsSchema.optional(),
+    protocol: z
+      .enum(["auto", "legacy", "modern"], { error: expected('"auto", "legacy" or "modern"') })
+      .optional(),
   },
   { error: expected("an object describing the server") },
 );

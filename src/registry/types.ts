@@ -34,6 +34,12 @@ interface ServerSpecBase {
    * is; absent when the entry sets none (then only a lone stdio client's own roots are relayed).
    */
   readonly roots?: readonly string[];
+  /**
+   * The protocol era pinned for this server: "legacy" (the `initialize` handshake, 2025-11-25 and
+   * older) or "modern" (2026-07-28: `server/discover`, per-request metadata). Absent means "auto":
+   * the era is detected the way the specification tells a dual-era client to.
+   */
+  readonly protocol?: "legacy" | "modern";
 }
 
 export interface StdioServerSpec extends ServerSpecBase {
