@@ -89,7 +89,7 @@ export async function runConformance(args: readonly string[]): Promise<SuiteRun>
   }
 }
 
-async function readResults(dir: string): Promise<ScenarioResult[]> {
+export async function readResults(dir: string): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name.localeCompare(b.name),
