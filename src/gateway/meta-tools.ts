@@ -50,6 +50,7 @@ const LIST_SERVERS_TOOL: Tool = {
   title: "List servers",
   description:
     "Show every MCP server registered with this gateway: transport, state (ready, starting, failed, needs-auth, disabled), " +
+    "protocol era and version (legacy 2025-11-25 or modern 2026-07-28), " +
     "tool count and the last error, plus any problem with the registry file or name collisions.",
   inputSchema: { type: "object", properties: {} },
   annotations: { readOnlyHint: true, openWorldHint: false },

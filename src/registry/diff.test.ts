@@ -141,6 +141,18 @@ describe("diffServers", () => {
       { added: [], removed: [], changed: ["a"], unchanged: [] },
     ],
     [
+      "protocol pinned to modern",
+      [remote("a")],
+      [remote("a", { protocol: "modern" })],
+      { added: [], removed: [], changed: ["a"], unchanged: [] },
+    ],
+    [
+      "protocol changed from legacy to modern",
+      [stdio("a", { protocol: "legacy" })],
+      [stdio("a", { protocol: "modern" })],
+      { added: [], removed: [], changed: ["a"], unchanged: [] },
+    ],
+    [
       "stdio became remote",
       [stdio("a")],
       [remote("a")],

@@ -61,3 +61,25 @@ describe("roots and http.maxSessions in the file", () => {
     expect(voidErrorOf(() => parseRegistryText(JSON.stringify(file), FILE)).message).toMatch(message);
   });
 });
+
+describe("protocol in the file", () => {
+  it.each([
+    [undefined, undefined],
+    ["auto", undefined],
+    ["legacy", "legacy"],
+    ["modern", "modern"],
+  ])("protocol %j normalises to %j (auto is the same as no setting)", (protocol, expected) => {
+    const registry = parseRegistryText(
+      JSON.stringify({ mcpServers: { s: { url: "https://example.com/mcp", protocol } } }),
+      FILE,
+    );
+    expect(registry.servers[0]?.protocol).toBe(expected);
+  });
+
+  it.each([["2026-07-28"], [true], ["Modern"]])("refuses protocol %j", (protocol) => {
+    const file = { mcpServers: { s: { command: "x", protocol } } };
+    expect(voidErrorOf(() => parseRegistryText(JSON.stringify(file), FILE)).message).toMatch(
+      /"auto", "legacy" or "modern"/,
+    );
+  });
+});

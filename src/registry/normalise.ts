@@ -59,6 +59,8 @@ function normaliseServer(name: string, entry: ParsedServerEntry, defaultTimeoutM
     ...(entry.maxResponseBytes !== undefined ? { maxResponseBytes: entry.maxResponseBytes } : {}),
     ...(entry.roots !== undefined ? { roots: entry.roots.map((root) => rootUri(root, homedir())) } : {}),
     ...(entry.overrides !== undefined ? { overrides: toolOverrides(entry.overrides) } : {}),
+    // "auto" is the same as no setting, so writing it out does not restart the server.
+    ...(entry.protocol !== undefined && entry.protocol !== "auto" ? { protocol: entry.protocol } : {}),
   };
   // The schema guarantees exactly one of command and url.
   if (entry.url !== undefined) {

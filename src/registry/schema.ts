@@ -53,6 +53,8 @@ export interface RawServerEntry {
   overrides?: Record<string, { name?: string; description?: string }>;
   /** How `voidmcp auth` signs in to a remote server (OAuth 2.1); tokens never go here. */
   oauth?: RawOAuthSettings;
+  /** Which MCP protocol era to speak to this server: detect it (the default), or pin one. */
+  protocol?: "auto" | "legacy" | "modern";
   [key: string]: unknown;
 }
 
@@ -283,6 +285,9 @@ const entryFields = z.looseObject(
     roots: rootsSchema.optional(),
     overrides: overridesSchema.optional(),
     oauth: oauthSchema.optional(),
+    protocol: z
+      .enum(["auto", "legacy", "modern"], { error: expected('"auto", "legacy" or "modern"') })
+      .optional(),
   },
   { error: expected("an object describing the server") },
 );

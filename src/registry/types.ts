@@ -39,6 +39,12 @@ interface ServerSpecBase {
    * or a description). Absent when the entry sets none.
    */
   readonly overrides?: Readonly<Record<string, ToolOverride>>;
+  /**
+   * The protocol era pinned for this server: "legacy" (the `initialize` handshake, 2025-11-25 and
+   * older) or "modern" (2026-07-28: `server/discover`, per-request metadata). Absent means "auto":
+   * the era is detected the way the specification tells a dual-era client to.
+   */
+  readonly protocol?: "legacy" | "modern";
 }
 
 export interface ToolOverride {

@@ -10,6 +10,7 @@ import type {
 } from "@modelcontextprotocol/client";
 import { describeError, type Logger, VoidError } from "../core/index.js";
 import type { ServerSpec } from "../registry/index.js";
+import { type ProtocolEra, protocolSetting, rememberAfterConnect } from "./era.js";
 import { findNeedsAuth, tokensKey } from "./oauth/index.js";
 import { nextRestartDelay } from "./restart-policy.js";
 import { isPermanentFailure, UpstreamSession } from "./session.js";
@@ -60,6 +61,13 @@ export class UpstreamServer {
   private lastListing: UpstreamListing | undefined;
   private lastStartMs: number | undefined;
   private lastServerInfo: Implementation | undefined;
+  private lastEra: ProtocolEra | undefined;
+  private lastProtocolVersion: string | undefined;
+  /**
+   * The era this entry's server was found to speak, when it is kept beyond one session (see
+   * rememberAfterConnect). It lives as long as this object, that is until the entry changes.
+   */
+  private rememberedEra: ProtocolEra | undefined;
   private restarts = 0;
   private sessions = 0;
   private quickFailures = 0;
@@ -122,6 +130,9 @@ export class UpstreamServer {
       startMs: this.lastStartMs,
       pid: ready ? this.session?.pid : undefined,
       serverInfo: this.lastServerInfo,
+      era: this.lastEra,
+      protocolVersion: this.lastProtocolVersion,
+      protocol: protocolSetting(this.spec),
       toolCount: this.listing.tools.length,
       restarts: this.restarts,
       uptimeMs: ready && this.readyAt !== undefined ? Date.now() - this.readyAt : undefined,
@@ -142,30 +153,40 @@ export class UpstreamServer {
   start(): Promise<void> {
     if (this.current === "disabled" || this.current === "closed") return this.settled;
     this.clearTimers();
-    const session: UpstreamSession = new UpstreamSession(this.spec, this.deps, {
-      closed: (reason, permanent) => {
-        if (session !== this.session || this.current !== "ready") return;
-        this.session = undefined;
-        this.sessionEnded(reason, permanent);
+    const remembered = this.rememberedEra;
+    const session: UpstreamSession = new UpstreamSession(
+      this.spec,
+      this.deps,
+      {
+        closed: (reason, permanent) => {
+          if (session !== this.session || this.current !== "ready") return;
+          this.session = undefined;
+          this.sessionEnded(reason, permanent);
+        },
+        listChanged: (listing) => {
+          if (session !== this.session || this.current !== "ready") return;
+          this.lastListing = listing;
+          this.changed();
+        },
+        needsAuth: (error) => {
+          if (session !== this.session || this.current !== "ready") return;
+          this.session = undefined;
+          this.needsAuth(error);
+        },
       },
-      listChanged: (listing) => {
-        if (session !== this.session || this.current !== "ready") return;
-        this.lastListing = listing;
-        this.changed();
-      },
-      needsAuth: (error) => {
-        if (session !== this.session || this.current !== "ready") return;
-        this.session = undefined;
-        this.needsAuth(error);
-      },
-    });
+      remembered,
+    );
     this.session = session;
     if (this.sessions > 0) this.restarts += 1;
     this.sessions += 1;
     this.setState("starting");
     this.settled = session.connect().then(
       (listing) => this.sessionReady(session, listing),
-      (error: unknown) => this.sessionFailed(session, error),
+      (error: unknown) => {
+        // A verdict that did not lead to a session may be stale: the next start finds out again.
+        if (session === this.session && remembered !== undefined) this.rememberedEra = undefined;
+        this.sessionFailed(session, error);
+      },
     );
     return this.settled;
   }
@@ -178,6 +199,11 @@ export class UpstreamServer {
     this.lastListing = listing;
     this.lastStartMs = session.startMs;
     this.lastServerInfo = session.serverInfo;
+    this.lastEra = session.era;
+    this.lastProtocolVersion = session.protocolVersion;
+    const outcome = session.outcome;
+    if (outcome)
+      this.rememberedEra = rememberAfterConnect(this.spec.transport, outcome) ?? this.rememberedEra;
     this.readyAt = Date.now();
     this.lastError = undefined;
     this.lastUsed = Date.now();

@@ -6,7 +6,9 @@ import {
   type CompleteResult,
   type GetPromptResult,
   type Implementation,
+  LOG_LEVEL_META_KEY,
   type LoggingLevel,
+  type McpSubscription,
   ProtocolError,
   type ReadResourceResult,
   SdkError,
@@ -25,6 +27,23 @@ import {
   selfEntryReason,
 } from "../registry/index.js";
 import { CHAIN_ENV, LOOP_STATUS, selfServerMessage } from "./chain.js";
+import {
+  type ConnectOutcome,
+  type ConnectPlan,
+  connectPlan,
+  eraOfVersion,
+  type ProtocolEra,
+  protocolSetting,
+  STDIO_PROBE_TIMEOUT_MS,
+} from "./era.js";
+import {
+  isInputRequired,
+  MAX_INPUT_ROUNDS,
+  type MultiRoundMethod,
+  type PlannedInput,
+  planInputs,
+  retryParams,
+} from "./input-required.js";
 import { findNeedsAuth, needsAuthError, TokenSource } from "./oauth/index.js";
 import { redactingLogger } from "./redacting-logger.js";
 import {
@@ -37,6 +56,7 @@ import {
 } from "./remote-transport.js";
 import { maxResponseBytesOf } from "./response-limit.js";
 import { StdioTransport } from "./stdio-transport.js";
+import { subscriptionFilter } from "./subscription-filter.js";
 import {
   type CallOptions,
   type ConnectionDeps,
@@ -102,6 +122,10 @@ const LOOP_ANSWER = "it answered 508 Loop Detected: its requests come back to th
 /** Quiet time after an upstream's list_changed before its list is read again. */
 const LIST_CHANGED_DEBOUNCE_MS = 50;
 
+/** The first and the longest wait before a modern server's ended listen stream is opened again. */
+const RELISTEN_FIRST_MS = 1_000;
+const RELISTEN_MAX_MS = 30_000;
+
 /**
  * One connection to a registered server: its transport, its SDK client, its requests. It has no
  * state machine and no listeners: connect() resolves with the first listing or rejects with a
@@ -133,16 +157,58 @@ export class UpstreamSession {
   private loopSeen = false;
   /** The OAuth bearer token of a remote server without its own Authorization header. */
   private tokens: TokenSource | undefined;
+  /** How this session connects (see era.ts); a stdio server that exits on the probe changes it. */
+  private plan: ConnectPlan;
+  /** The stdio server ended its process when it got the probe, and was started again as legacy. */
+  private exitedOnProbe = false;
+  /** The client capabilities this session declared: what a modern server may ask for. */
+  private declared: ClientCapabilities = {};
+  /** The log level clients asked for; a modern server is told it on every request. */
+  private logLevel: LoggingLevel | undefined;
+  /** Resources clients subscribed to through the gateway (modern: part of the listen filter). */
+  private readonly subscribedUris = new Set<string>();
+  /** A modern server's open `subscriptions/listen` stream. */
+  private subscription: McpSubscription | undefined;
+  private relistenTimer: NodeJS.Timeout | undefined;
+  private relistenDelayMs = RELISTEN_FIRST_MS;
 
   readonly spec: ServerSpec;
   private readonly deps: ConnectionDeps;
   private readonly events: SessionEvents;
 
-  constructor(spec: ServerSpec, deps: ConnectionDeps, events: SessionEvents) {
+  /**
+   * `remembered` is the era the server's earlier sessions found, if the gateway keeps one for
+   * this entry (see rememberAfterConnect in era.ts).
+   */
+  constructor(
+    spec: ServerSpec,
+    deps: ConnectionDeps,
+    events: SessionEvents,
+    remembered: ProtocolEra | undefined = undefined,
+  ) {
     this.spec = spec;
     this.deps = deps;
     this.events = events;
     this.log = redactingLogger(deps.log.child(spec.name), (text) => this.redact(text));
+    this.plan = connectPlan(protocolSetting(spec), spec.transport, remembered);
+  }
+
+  /** The era this session speaks, once connect() resolved. */
+  get era(): ProtocolEra | undefined {
+    const version = this.protocolVersion;
+    return version === undefined ? undefined : eraOfVersion(version);
+  }
+
+  /** The protocol version negotiated with the server, once connect() resolved. */
+  get protocolVersion(): string | undefined {
+    return this.connected ? this.client?.getNegotiatedProtocolVersion() : undefined;
+  }
+
+  /** What connect() learnt about the server's era, for the server to remember. */
+  get outcome(): ConnectOutcome | undefined {
+    if (this.exitedOnProbe) return { kind: "exited-on-probe" };
+    const era = this.era;
+    return era === undefined ? undefined : { kind: "connected", era };
   }
 
   /** The stdio child's pid, while it runs. */
@@ -174,12 +240,21 @@ export class UpstreamSession {
       const spec = expansion.spec;
       const self = spec.transport === "stdio" ? selfEntryReason(spec) : undefined;
       if (self !== undefined) throw this.loopError(self);
+      if (this.plan.kind === "refuse") throw new VoidError("registry_invalid", this.plan.reason);
       const { client, transport } =
         spec.transport === "stdio" ? await this.connectStdio(spec) : await this.connectRemote(spec);
       this.client = client;
       this.transport = transport;
       if (this.closing) throw this.closedError();
       this.watch(client, transport);
+      // Listening first, so that no change between the listing and the stream is missed.
+      if (this.isModern(client)) {
+        await this.listen(client).catch((error: unknown) => {
+          this.log.warn(
+            `subscriptions/listen failed; list changes will not be seen: ${describeError(error)}`,
+          );
+        });
+      }
       this.listing = await this.readListing(client);
       if (this.closing) throw this.closedError();
       if (this.loopSeen) throw this.loopError(LOOP_ANSWER);
@@ -248,7 +323,13 @@ export class UpstreamSession {
   private newClient(): Client {
     const relay = this.deps.relay;
     const capabilities = relay?.clientCapabilities(this.spec.name) ?? {};
-    const client = new Client(this.deps.clientInfo, { capabilities });
+    this.declared = capabilities;
+    const client = new Client(this.deps.clientInfo, {
+      capabilities,
+      versionNegotiation: this.negotiation(),
+      // input_required answers are relayed by multiRound(), with voidmcp's own errors.
+      inputRequired: { autoFulfill: false },
+    });
     client.onerror = (error) => this.log.debug(`protocol: ${error.message}`);
     if (relay) {
       const server = this.spec.name;
@@ -288,6 +369,37 @@ export class UpstreamSession {
     return client;
   }
 
+  /** The SDK client's negotiation options for this session's plan. */
+  private negotiation() {
+    const plan = this.plan;
+    switch (plan.kind) {
+      case "legacy":
+      case "refuse":
+        return { mode: "legacy" as const };
+      case "modern":
+        return { mode: { pin: plan.version }, probe: { timeoutMs: this.probeTimeoutMs() } };
+      case "probe":
+        return { mode: "auto" as const, probe: { timeoutMs: this.probeTimeoutMs() } };
+      default: {
+        const exhaustive: never = plan;
+        return exhaustive;
+      }
+    }
+  }
+
+  /**
+   * On stdio a probe nobody answers means a legacy server, so it gets a short timeout; on HTTP
+   * silence is an outage and the connect timeout applies.
+   */
+  private probeTimeoutMs(): number {
+    const connect = this.deps.connectTimeoutMs;
+    return this.spec.transport === "stdio" ? Math.min(connect, STDIO_PROBE_TIMEOUT_MS) : connect;
+  }
+
+  private isModern(client: Client): boolean {
+    return client.getProtocolEra() === "modern";
+  }
+
   private async handshake(client: Client, transport: Transport): Promise<void> {
     const timeoutMs = this.deps.connectTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -305,7 +417,26 @@ export class UpstreamSession {
     }
   }
 
+  /**
+   * Starts the server and connects on that one process: the era probe goes to the process
+   * itself, so no second process is ever started to ask. A server that exits on the probe (some
+   * legacy servers end on any request before `initialize`) is legacy: it is started once more,
+   * straight into `initialize`.
+   */
   private async connectStdio(spec: StdioServerSpec): Promise<{ client: Client; transport: Transport }> {
+    try {
+      return await this.connectStdioOnce(spec);
+    } catch (error) {
+      const exited = error instanceof VoidError && error.details.exitedOnProbe === true;
+      if (!exited || this.closing) throw error;
+      this.log.info("it exited on the server/discover probe: a legacy server; starting it again");
+      this.plan = { kind: "legacy" };
+      this.exitedOnProbe = true;
+      return this.connectStdioOnce(spec);
+    }
+  }
+
+  private async connectStdioOnce(spec: StdioServerSpec): Promise<{ client: Client; transport: Transport }> {
     const transport = new StdioTransport({
       command: spec.command,
       args: spec.args,
@@ -318,8 +449,15 @@ export class UpstreamSession {
     try {
       await this.handshake(client, transport);
     } catch (error) {
+      const sent = transport.methodsSent();
+      const exitedOnProbe =
+        this.plan.kind === "probe" &&
+        transport.exit !== undefined &&
+        sent.includes("server/discover") &&
+        !sent.includes("initialize");
       throw new VoidError("upstream_unavailable", this.explainStdioFailure(transport, error), {
         cause: error,
+        details: { exitedOnProbe },
       });
     }
     return { client, transport };
@@ -399,6 +537,7 @@ export class UpstreamSession {
       const reason = withStderrTail(exit ? `the server ${exit}` : "the connection closed", tail);
       this.client = undefined;
       this.clearDebounce();
+      this.stopListening();
       this.stopRootsWatch?.();
       this.stopRootsWatch = undefined;
       // Before connect() resolved, connect() itself reports the failure.
@@ -504,10 +643,15 @@ export class UpstreamSession {
     throw new VoidError("upstream_unavailable", `server "${this.spec.name}" has no live session`);
   }
 
-  /** Pings the server; rejects when it does not answer within `timeoutMs`. */
+  /**
+   * Checks that the server still answers within `timeoutMs`: `ping` for a legacy server; a
+   * modern one has no ping, and is asked `server/discover` instead.
+   */
   async ping(timeoutMs: number): Promise<void> {
     const client = this.requireClient();
-    await this.forward("ping", { timeoutMs }, () => client.ping({ timeout: timeoutMs }));
+    await this.forward("ping", { timeoutMs }, () =>
+      this.isModern(client) ? client.discover({ timeout: timeoutMs }) : client.ping({ timeout: timeoutMs }),
+    );
   }
 
   /** Calls a tool by its upstream name; the result comes back exactly as the upstream sent it. */
@@ -516,18 +660,12 @@ export class UpstreamSession {
     args: Record<string, unknown> | undefined,
     options: CallOptions = {},
   ): Promise<CallToolResult> {
-    const client = this.requireClient();
     const params = args === undefined ? { name } : { name, arguments: args };
-    return this.forward(`tool "${name}"`, options, () =>
-      client.request({ method: "tools/call", params }, this.requestOptions(options)),
-    ) as Promise<CallToolResult>;
+    return this.multiRound(`tool "${name}"`, "tools/call", params, options);
   }
 
   async readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
-    const client = this.requireClient();
-    return this.forward(`resource "${uri}"`, options, () =>
-      client.request({ method: "resources/read", params: { uri } }, this.requestOptions(options)),
-    );
+    return this.multiRound(`resource "${uri}"`, "resources/read", { uri }, options);
   }
 
   async getPrompt(
@@ -535,36 +673,198 @@ export class UpstreamSession {
     args: Record<string, string> | undefined,
     options: CallOptions = {},
   ): Promise<GetPromptResult> {
-    const client = this.requireClient();
     const params = args === undefined ? { name } : { name, arguments: args };
-    return this.forward(`prompt "${name}"`, options, () =>
-      client.request({ method: "prompts/get", params }, this.requestOptions(options)),
-    );
+    return this.multiRound(`prompt "${name}"`, "prompts/get", params, options);
   }
 
   async complete(params: CompleteRequestParams, options: CallOptions = {}): Promise<CompleteResult> {
     const client = this.requireClient();
     return this.forward("completion/complete", options, () =>
       client.request(
-        { method: "completion/complete", params: params as Record<string, unknown> },
+        {
+          method: "completion/complete",
+          params: this.withLogLevel(client, params as Record<string, unknown>),
+        },
         this.requestOptions(options),
       ),
     );
   }
 
+  /**
+   * Subscribes to (or unsubscribes from) a resource's updates: `resources/subscribe` for a legacy
+   * server; for a modern one the resource joins (or leaves) the filter of its listen stream,
+   * which is opened again with it.
+   */
   async subscribe(uri: string, subscribe: boolean): Promise<void> {
     const client = this.requireClient();
+    if (this.isModern(client)) {
+      if (subscribe) this.subscribedUris.add(uri);
+      else this.subscribedUris.delete(uri);
+      await this.forward(subscribe ? "subscriptions/listen" : "subscriptions/listen (unsubscribe)", {}, () =>
+        this.listen(client),
+      );
+      return;
+    }
     const method = subscribe ? "resources/subscribe" : "resources/unsubscribe";
     await this.forward(method, {}, () =>
       client.request({ method, params: { uri } }, this.requestOptions({})),
     );
   }
 
+  /**
+   * A legacy server is told `logging/setLevel`; a modern one has no such request, and gets the
+   * level in the `_meta` of every request from now on (without it, it sends no log messages).
+   */
   async setLogLevel(level: LoggingLevel): Promise<void> {
     const client = this.requireClient();
+    this.logLevel = level;
+    if (this.isModern(client)) return;
     await this.forward("logging/setLevel", {}, () =>
       client.request({ method: "logging/setLevel", params: { level } }, this.requestOptions({})),
     );
+  }
+
+  /** `params` with the clients' log level in `_meta`, for a modern server. */
+  private withLogLevel(client: Client, params: Record<string, unknown>): Record<string, unknown> {
+    if (this.logLevel === undefined || !this.isModern(client)) return params;
+    const meta = typeof params._meta === "object" && params._meta !== null ? params._meta : {};
+    return { ...params, _meta: { ...meta, [LOG_LEVEL_META_KEY]: this.logLevel } };
+  }
+
+  /**
+   * Runs a request that a modern server may answer with `input_required` (see
+   * input-required.ts): each embedded request goes to the relay exactly like a legacy server's
+   * pushed request (so it reaches the client whose call this is), and the request is sent again
+   * with the answers and the server's `requestState`. Every leg gets the call's timeout, signal
+   * and progress. An embedded request that cannot be answered, or an answer that never
+   * satisfies the server, ends the call with a VoidError saying which.
+   */
+  private async multiRound<T>(
+    what: string,
+    method: MultiRoundMethod,
+    params: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<T> {
+    const client = this.requireClient();
+    return this.forward(what, options, async () => {
+      let leg = params;
+      for (let round = 0; ; round++) {
+        const answer: unknown = await client.request(
+          { method, params: this.withLogLevel(client, leg) },
+          { ...this.requestOptions(options), allowInputRequired: true },
+        );
+        if (!isInputRequired(answer)) return answer as T;
+        if (round >= MAX_INPUT_ROUNDS) {
+          throw this.inputFailure(
+            what,
+            `it still asked for input after ${MAX_INPUT_ROUNDS} rounds of answers; voidmcp stopped asking the client`,
+          );
+        }
+        const plan = planInputs(answer, this.declared);
+        if (!plan.ok) throw this.inputFailure(what, plan.reason);
+        const responses = await this.answerInputs(what, plan.inputs, options.signal);
+        leg = retryParams(params, responses, answer.requestState);
+      }
+    });
+  }
+
+  /**
+   * Asks the relay for every embedded request at once; the first one that fails cancels the
+   * others and ends the call.
+   */
+  private async answerInputs(
+    what: string,
+    inputs: readonly PlannedInput[],
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, unknown>> {
+    const relay = this.deps.relay;
+    if (inputs.length === 0) return {};
+    if (!relay) {
+      throw this.inputFailure(what, `it asked for ${inputs[0]?.method}, and there is no client to ask`);
+    }
+    const round = new AbortController();
+    const abort = () => round.abort(signal?.reason);
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      const answers = await Promise.all(
+        inputs.map(async (input) => {
+          try {
+            return [input.key, await relay.request(this.spec.name, input.method, input.params, round.signal)];
+          } catch (error) {
+            round.abort(error);
+            if (signal?.aborted) throw error;
+            throw this.inputFailure(
+              what,
+              `it asked for ${input.method}, and the client did not answer it: ${describeError(error)}`,
+              error,
+            );
+          }
+        }),
+      );
+      return Object.fromEntries(answers);
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  private inputFailure(what: string, why: string, cause?: unknown): VoidError {
+    return new VoidError("upstream_error", `${what} on server "${this.spec.name}" needs input: ${why}`, {
+      ...(cause === undefined ? {} : { cause }),
+      details: { server: this.spec.name, inputRequired: true },
+    });
+  }
+
+  /**
+   * Opens (or opens again, with the current filter) a modern server's `subscriptions/listen`
+   * stream. Its notifications reach the same handlers a legacy server's pushed notifications do
+   * (list_changed re-reads a list, resources/updated goes to the relay). The new stream is open
+   * before the old one closes, so no change falls between them. A stream the server ends while
+   * the session lives is opened again after a growing pause.
+   */
+  private async listen(client: Client): Promise<void> {
+    clearTimeout(this.relistenTimer);
+    this.relistenTimer = undefined;
+    const filter = subscriptionFilter(client.getServerCapabilities(), this.subscribedUris);
+    const previous = this.subscription;
+    this.subscription = undefined;
+    if (filter === undefined) {
+      await previous?.close();
+      return;
+    }
+    const subscription = await client.listen(filter, { timeout: this.deps.connectTimeoutMs });
+    if (this.client !== client || this.closing) {
+      await subscription.close();
+      return;
+    }
+    this.subscription = subscription;
+    await previous?.close();
+    void subscription.closed.then((how) => {
+      if (how === "local" || this.subscription !== subscription) return;
+      this.subscription = undefined;
+      if (this.client !== client || this.closing) return;
+      const delay = this.relistenDelayMs;
+      this.relistenDelayMs = Math.min(delay * 2, RELISTEN_MAX_MS);
+      this.log.info(
+        `the server ended its subscriptions/listen stream (${how}); listening again in ${delay} ms`,
+      );
+      this.relistenTimer = setTimeout(() => {
+        this.listen(client).then(
+          () => {
+            this.relistenDelayMs = RELISTEN_FIRST_MS;
+          },
+          (error: unknown) => this.log.warn(`subscriptions/listen failed: ${describeError(error)}`),
+        );
+      }, delay);
+      this.relistenTimer.unref();
+    });
+  }
+
+  private stopListening(): void {
+    clearTimeout(this.relistenTimer);
+    this.relistenTimer = undefined;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    void subscription?.close().catch(() => {});
   }
 
   private requestOptions(options: CallOptions) {
@@ -649,6 +949,7 @@ export class UpstreamSession {
 
   private async drop(): Promise<void> {
     this.clearDebounce();
+    this.stopListening();
     this.stopRootsWatch?.();
     this.stopRootsWatch = undefined;
     const client = this.client;

@@ -16,6 +16,8 @@ const STDERR_TAIL_LINES = 20;
 const STOP_GRACE_MS = 2_000;
 /** How long an exited child's stderr may take to drain before the transport closes anyway. */
 const STDERR_DRAIN_MS = 250;
+/** How many request methods methodsSent() keeps: enough to see how a session opened. */
+const MAX_METHODS_KEPT = 4;
 
 export interface StdioTransportOptions {
   readonly command: string;
@@ -54,6 +56,7 @@ export class StdioTransport implements Transport {
     this.markStderrEnded = resolve;
   });
   private exitDescription: string | undefined;
+  private readonly sentMethods: string[] = [];
 
   private readonly options: StdioTransportOptions;
 
@@ -65,6 +68,20 @@ export class StdioTransport implements Transport {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /**
+   * The SDK client tells a stdio transport from an HTTP one by a `stderr` and a `pid` property;
+   * that decides what an unanswered `server/discover` probe means (stdio: a legacy server; HTTP:
+   * an outage). The child's stderr itself is this transport's to read (see stderrTail).
+   */
+  get stderr(): null {
+    return null;
+  }
+
+  /** The methods of the first requests written to the child, in order (a few at most). */
+  methodsSent(): readonly string[] {
+    return this.sentMethods;
   }
 
   /** The last lines the child wrote to stderr. */
@@ -212,6 +229,9 @@ export class StdioTransport implements Transport {
     const stdin = this.child?.stdin;
     if (!stdin || this.closed || !stdin.writable) {
       return Promise.reject(new Error("the server process is not running"));
+    }
+    if ("method" in message && "id" in message && this.sentMethods.length < MAX_METHODS_KEPT) {
+      this.sentMethods.push(message.method);
     }
     return new Promise((resolve, reject) => {
       stdin.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));

@@ -8,6 +8,7 @@ import type {
 } from "@modelcontextprotocol/client";
 import type { Logger } from "../core/index.js";
 import type { RestartPolicy, ServerSpec } from "../registry/index.js";
+import type { ProtocolEra, ProtocolSetting } from "./era.js";
 import type { OAuthContext } from "./oauth/index.js";
 
 /**
@@ -59,6 +60,14 @@ export interface UpstreamStatus {
   /** The stdio child's pid while ready. */
   readonly pid: number | undefined;
   readonly serverInfo: Implementation | undefined;
+  /**
+   * The protocol era the last ready session spoke ("legacy": `initialize`, 2025-11-25 and older;
+   * "modern": 2026-07-28 and later), and its negotiated version. Kept while the server restarts.
+   */
+  readonly era: ProtocolEra | undefined;
+  readonly protocolVersion: string | undefined;
+  /** The registry's `protocol` setting for this server. */
+  readonly protocol: ProtocolSetting;
   readonly toolCount: number;
   /** Sessions started after the first. */
   readonly restarts: number;

@@ -1,6 +1,6 @@
 /**
  * The 2026-07-28 server scenarios of the conformance suite (0.2.0-alpha.12, devDependency alias
- * `conformance-next`, which needs Node 22: run with the pinned `node22` binary) against
+ * `conformance-next`, started on Node 20 through node20-compat.mjs, see suite.ts) against
  * voidmcp's HTTP front, `--requirements 2026-07-28`. Upstreams: the 2025-era conformance
  * fixture (the suite's fixed names) and fixture-eras (the `input-required-result-*` tools and
  * prompt, written the legacy way: they push elicitation/sampling/roots requests, which voidmcp
@@ -14,7 +14,6 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AllowedCheck,
   CLI,
+  CONFORMANCE_NEXT_ARGS,
   FIXTURE,
   problems,
   readResults,
@@ -32,9 +32,6 @@ import {
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const ERAS_FIXTURE = join(root, "dist/test/fixtures/fixture-eras.js");
-const require = createRequire(import.meta.url);
-const CONFORMANCE_NEXT = require.resolve("conformance-next/dist/index.js");
-const NODE22 = join(root, "node_modules/node22/bin/node");
 
 const FROM_LEGACY_UPSTREAM =
   "the question comes from a 2025-era upstream that pushes it without a key; voidmcp names the inputRequests it relays itself (elicitation-1, …)";
@@ -196,8 +193,8 @@ function runNext(args: readonly string[]): Promise<{ output: string; results: Sc
     try {
       const output = await new Promise<string>((resolve) => {
         execFile(
-          NODE22,
-          [CONFORMANCE_NEXT, ...args, "-o", out],
+          process.execPath,
+          [...CONFORMANCE_NEXT_ARGS, ...args, "-o", out],
           { timeout: 240_000, maxBuffer: 64 * 1024 * 1024 },
           (_error, stdout, stderr) => resolve(`${stdout}${stderr}`),
         );

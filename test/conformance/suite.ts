@@ -19,7 +19,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = join(root, "dist/src/cli/main.js");
@@ -32,6 +32,17 @@ export const CONFORMANCE = createRequire(import.meta.url).resolve(
 if (!existsSync(CLI) || !existsSync(FIXTURE) || !existsSync(CLIENT_DRIVER)) {
   throw new Error("the conformance tests need the build: run `npm run build` first (npm test does)");
 }
+
+/**
+ * How to start @modelcontextprotocol/conformance 0.2.0-alpha (the 2026-07-28 scenarios):
+ * `execFile(process.execPath, [...CONFORMANCE_NEXT_ARGS, ...suiteArgs])`. The alpha wants Node 22;
+ * node20-compat.mjs lets it start on the Node 20 the project supports (see there).
+ */
+export const CONFORMANCE_NEXT_ARGS: readonly string[] = [
+  "--import",
+  pathToFileURL(join(root, "test/conformance/node20-compat.mjs")).href,
+  createRequire(import.meta.url).resolve("conformance-next/dist/index.js"),
+];
 
 export type CheckStatus = "SUCCESS" | "FAILURE" | "WARNING" | "INFO" | "SKIPPED";
 

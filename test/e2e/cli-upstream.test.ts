@@ -120,23 +120,24 @@ describe("list", () => {
     await registerMixed();
     const result = await box.run(["list"]);
     const [header, ...rows] = tableRows(result.stdout);
-    expect(header).toEqual(["NAME", "TRANSPORT", "STATE", "TOOLS", "DETAIL"]);
+    expect(header).toEqual(["NAME", "TRANSPORT", "STATE", "TOOLS", "PROTOCOL", "DETAIL"]);
     const byName = new Map(rows.map((row) => [row[0], row]));
     expect(rows.map((row) => row[0])).toEqual(["fx", "web", "missing", "broken", "down", "off"]);
 
     const count = String(oracle.length);
     expect(byName.get("fx")?.slice(1, 4)).toEqual(["stdio", "ready", count]);
-    expect(byName.get("fx")?.[4]).toMatch(/^voidmcp-fixture 1\.0\.0, started in \d+ ms$/);
+    expect(byName.get("fx")?.[4]).toBe("legacy 2025-11-25");
+    expect(byName.get("fx")?.[5]).toMatch(/^voidmcp-fixture 1\.0\.0, started in \d+ ms$/);
     expect(byName.get("web")?.slice(1, 4)).toEqual(["http", "ready", count]);
     expect(byName.get("missing")?.slice(1, 4)).toEqual(["stdio", "failed", "-"]);
-    expect(byName.get("missing")?.[4]).toBe(`command not found: ${MISSING_COMMAND}`);
+    expect(byName.get("missing")?.[5]).toBe(`command not found: ${MISSING_COMMAND}`);
     expect(byName.get("broken")?.slice(1, 4)).toEqual(["http", "failed", "-"]);
-    expect(byName.get("broken")?.[4]).toContain(broken.url);
-    expect(byName.get("broken")?.[4]).toMatch(/\b500\b/);
+    expect(byName.get("broken")?.[5]).toContain(broken.url);
+    expect(byName.get("broken")?.[5]).toMatch(/\b500\b/);
     expect(byName.get("down")?.slice(1, 4)).toEqual(["http", "failed", "-"]);
-    expect(byName.get("down")?.[4]).toContain(closedUrl());
-    expect(byName.get("down")?.[4]).toMatch(/refused/i);
-    expect(byName.get("off")).toEqual(["off", "stdio", "disabled", "-", "disabled in the registry"]);
+    expect(byName.get("down")?.[5]).toContain(closedUrl());
+    expect(byName.get("down")?.[5]).toMatch(/refused/i);
+    expect(byName.get("off")).toEqual(["off", "stdio", "disabled", "-", "-", "disabled in the registry"]);
 
     // stderr only carries warnings (fx and web are the same fixture, so their resources collide).
     for (const line of result.stderr.trimEnd().split("\n").filter(Boolean))
@@ -191,8 +192,8 @@ describe("list", () => {
     await register({ hang: { command: process.execPath, args: ["-e", HANG_SCRIPT, pidFile] } });
     const result = await box.run(["list", "--timeout", "1500"]);
     expect(tableRows(result.stdout)).toEqual([
-      ["NAME", "TRANSPORT", "STATE", "TOOLS", "DETAIL"],
-      ["hang", "stdio", "starting", "-", "did not finish starting in time (try --timeout)"],
+      ["NAME", "TRANSPORT", "STATE", "TOOLS", "PROTOCOL", "DETAIL"],
+      ["hang", "stdio", "starting", "-", "-", "did not finish starting in time (try --timeout)"],
     ]);
     expect(result.code).toBe(1);
     const pid = Number(await readFile(pidFile, "utf8"));

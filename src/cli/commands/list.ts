@@ -29,6 +29,15 @@ function detail(server: ServerReport): string {
   }
 }
 
+/**
+ * The era and version the server was last reached in ("modern 2026-07-28"), "-" before it ever
+ * was; a pinned setting is shown while nothing is known yet.
+ */
+function protocolOf(server: ServerReport): string {
+  if (server.era !== undefined) return `${server.era} ${server.protocolVersion ?? "?"}`;
+  return server.protocol === "auto" ? "-" : `${server.protocol} (pinned)`;
+}
+
 export const listCommand: Command = {
   name: "list",
   summary: "show registered servers with their state and tool count",
@@ -60,9 +69,10 @@ and shows whether each one works. Exits with 1 when any enabled server failed.`,
           s.transport,
           s.state,
           s.state === "ready" ? String(s.exposedTools) : "-",
+          protocolOf(s),
           detail(s),
         ]);
-        io.out(formatTable(["NAME", "TRANSPORT", "STATE", "TOOLS", "DETAIL"], rows));
+        io.out(formatTable(["NAME", "TRANSPORT", "STATE", "TOOLS", "PROTOCOL", "DETAIL"], rows));
         for (const c of report.collisions) {
           io.err(
             `warning: ${c.kind} "${c.name}" of "${c.dropped}" is hidden: "${c.kept}" already uses that name (set a prefix)`,
