@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,6 +62,48 @@ function startUpstream(script: string, port: number): Promise<Upstream> {
     child.once("exit", (code) =>
       reject(new Error(`${script} exited with ${code} before listening:\n${stderr}`)),
     );
+  });
+}
+
+interface Relay {
+  readonly port: number;
+  /** Sends new connections to this port, and ends the ones open now. */
+  target(port: string): void;
+  close(): Promise<void>;
+}
+
+/** A TCP relay on 127.0.0.1 to a port that can be switched: one URL for two servers in turn. */
+function startRelay(initial: string): Promise<Relay> {
+  let to = initial;
+  const open = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    const backend = connect(Number(to), "127.0.0.1");
+    for (const end of [socket, backend]) {
+      open.add(end);
+      end.once("close", () => open.delete(end));
+      end.on("error", () => {
+        socket.destroy();
+        backend.destroy();
+      });
+    }
+    socket.pipe(backend).pipe(socket);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        target: (port) => {
+          to = port;
+          for (const socket of open) socket.destroy();
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of open) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
   });
 }
 
@@ -242,25 +285,38 @@ describe("the era verdict for an HTTP upstream", () => {
   });
 
   it("a remembered legacy verdict skips the probe, and is dropped when that reconnect fails", async () => {
-    // The same URL first serves a legacy server, then (restarted) a modern-only one.
+    // One URL (a TCP relay) in front of a legacy server, then of a modern-only one. The relay
+    // switches before the legacy server stops, so the gateway never meets a refused connection
+    // (which would drop the verdict before it is used) and its next connect goes to the new one.
     await upstream?.stop();
-    upstream = await startUpstream(FIXTURE, port);
-    expect(
-      await eventually(
-        async () => (await modernRow())?.era === "legacy" && (await modernRow())?.state === "ready",
-        30_000,
-      ),
-      session.stderr().slice(-2000),
-    ).toBe(true);
-    await upstream.stop();
-    upstream = await startUpstream(MODERN, port);
-    expect(await eventually(() => echoes("modern once more"), 60_000), session.stderr().slice(-3000)).toBe(
-      true,
-    );
-    expect(await modernRow()).toMatchObject({ era: "modern", protocolVersion: "2026-07-28" });
-    const seen = await upstreamRequests();
-    // The remembered legacy verdict went straight to initialize (refused), then a probe found modern.
-    expect(seen.initialize).toBeGreaterThanOrEqual(1);
-    expect(seen["server/discover"]).toBeGreaterThanOrEqual(1);
+    const legacy = await startUpstream(FIXTURE, await freePort());
+    const front = await startRelay(new URL(legacy.url).port);
+    try {
+      await writeFile(
+        temp.registry,
+        JSON.stringify(document({ url: `http://127.0.0.1:${front.port}/mcp` }), null, 2),
+      );
+      expect(
+        await eventually(async () => {
+          const row = await modernRow();
+          return row?.era === "legacy" && row.state === "ready";
+        }, 30_000),
+        session.stderr().slice(-2000),
+      ).toBe(true);
+      upstream = await startUpstream(MODERN, port);
+      front.target(String(port));
+      await legacy.stop();
+      expect(await eventually(() => echoes("modern once more"), 60_000), session.stderr().slice(-3000)).toBe(
+        true,
+      );
+      expect(await modernRow()).toMatchObject({ era: "modern", protocolVersion: "2026-07-28" });
+      const seen = await upstreamRequests();
+      // The remembered verdict went straight to initialize (refused), then a probe found modern.
+      expect(seen.initialize).toBeGreaterThanOrEqual(1);
+      expect(seen["server/discover"]).toBeGreaterThanOrEqual(1);
+    } finally {
+      await legacy.stop();
+      await front.close();
+    }
   });
 });
