@@ -29,6 +29,8 @@ const UPSTREAM = join(import.meta.dirname, "../../dist/test/fixtures/fixture-mod
 const UPSTREAM_STATE = "fixture-modern:ask_name:v1";
 
 const asked: Array<{ message?: unknown }> = [];
+/** How the client answers the next elicitation. */
+let answer: "accept" | "decline" = "accept";
 let toolChanges = 0;
 
 /** What came in on a client's transport: requests from the server, and input_required results. */
@@ -54,7 +56,7 @@ function watch(transport: Transport): Wire {
 function equip(client: Client): Client {
   client.setRequestHandler("elicitation/create", async (request) => {
     asked.push(request.params as { message?: unknown });
-    return { action: "accept", content: { name: "Ada" } };
+    return answer === "accept" ? { action: "accept", content: { name: "Ada" } } : { action: "decline" };
   });
   client.setNotificationHandler("notifications/tools/list_changed", () => {
     toolChanges += 1;
@@ -107,6 +109,18 @@ function sharedCases(get: () => { client: Client; stderr: () => string; wire: Wi
     expect(wire.serverRequests).toEqual([]);
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(textOf(result)).toBe("Hello, Ada (state echoed)");
+  });
+
+  it("passes a declined elicitation on to the upstream, which answers with its own error", async () => {
+    const { client } = get();
+    answer = "decline";
+    try {
+      const result = await client.callTool({ name: "modern__ask_name", arguments: {} });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe("the person declined to give a name (decline; state echoed)");
+    } finally {
+      answer = "accept";
+    }
   });
 
   it("delivers the upstream's tool change on the client's listen stream", async () => {

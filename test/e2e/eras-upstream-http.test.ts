@@ -237,6 +237,18 @@ describe("legacy client → voidmcp → modern-only HTTP upstream (protocol auto
     expect(await eventually(async () => (await count()) === "1", 10_000)).toBe(true);
   });
 
+  it("passes log messages on once the client set a level (the level goes in each request's _meta)", async () => {
+    const logs: unknown[] = [];
+    session.client.setNotificationHandler("notifications/message", (n) => {
+      logs.push(n.params);
+    });
+    await session.client.callTool({ name: "modern__log", arguments: { message: "before a level" } });
+    await session.client.setLoggingLevel("info");
+    await session.client.callTool({ name: "modern__log", arguments: { message: "hello over http" } });
+    expect(await eventually(() => JSON.stringify(logs).includes("hello over http"))).toBe(true);
+    expect(JSON.stringify(logs)).not.toContain("before a level");
+  });
+
   it("Code Mode calls the modern tool that needs input", async () => {
     const result = (await session.client.callTool({
       name: "execute_code",
