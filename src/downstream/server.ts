@@ -244,8 +244,9 @@ export function createDownstreamServer(
   server.setNotificationHandler("notifications/roots/list_changed", () => {
     if (connected) backend.clientRootsChanged(session);
   });
-  server.setRequestHandler("tools/list", () =>
-    guarded(async () => ({ tools: await backend.listTools(session) })),
+  // A modern client sends no initialize: who it is (which decides its exposure) comes with each request.
+  server.setRequestHandler("tools/list", (_request, ctx) =>
+    guarded(async () => ({ tools: await backend.listTools(modern ? context(ctx).client : session) })),
   );
   server.setRequestHandler("tools/call", async (request, ctx) => {
     try {

@@ -35,17 +35,26 @@ describe("exposeDirect", () => {
 });
 
 describe("clientToolLimit", () => {
+  // The names the real clients of test/clients sent (observed) come first; the rest are
+  // unverified spellings the patterns are meant to catch.
   const cases: Array<{ client: string | undefined; label: string | undefined; max?: number }> = [
+    // Observed: Claude Code 2.1.332, stdio and HTTP.
+    { client: "claude-code", label: "Claude Code", max: 250 },
+    // Observed: Gemini CLI 0.61.0 in a session, stdio and HTTP; no known limit.
+    { client: "gemini-cli-mcp-client", label: undefined },
+    // Observed: `gemini mcp list` (it lists no tools).
+    { client: "mcp-test-client", label: undefined },
+    // Observed: Codex 0.171.0 (codex app-server), stdio and HTTP; no known limit.
+    { client: "codex-mcp-client", label: undefined },
+    // From NOTES.md (Cursor cannot run here).
     { client: "cursor-vscode", label: "Cursor", max: 40 },
     { client: "Cursor", label: "Cursor", max: 40 },
+    // Unverified spellings.
     { client: "windsurf-client", label: "Windsurf", max: 100 },
     { client: "Visual Studio Code", label: "VS Code / Copilot", max: 128 },
     { client: "Visual Studio Code - Insiders", label: "VS Code / Copilot", max: 128 },
     { client: "github-copilot-developer", label: "VS Code / Copilot", max: 128 },
     { client: "claude-ai", label: "Claude Desktop", max: 100 },
-    { client: "claude-code", label: "Claude Code", max: 250 },
-    { client: "gemini-cli-mcp-client", label: undefined },
-    { client: "codex-mcp-client", label: undefined },
     { client: "claude-code-but-not", label: undefined },
     { client: "", label: undefined },
     { client: undefined, label: undefined },

@@ -17,26 +17,43 @@ export interface ClientToolLimit {
 }
 
 /**
- * Measured limits (NOTES.md, "Client limits"). Cursor first: it calls itself `cursor-vscode`,
- * which the VS Code pattern would also match. Claude Code defers loading tools itself (tool
- * search) once they take much of its context, so a long list costs it little.
+ * Measured limits (NOTES.md, "Client limits"), by the clientInfo.name each client sends. Cursor
+ * first: it calls itself `cursor-vscode`, which the VS Code pattern would also match. Claude Code
+ * defers loading tools itself (tool search) once they take much of its context, so a long list
+ * costs it little.
+ *
+ * Which names were seen from the real client (test/clients, `npm run test:clients`, which asserts
+ * them) and which are not verified here:
+ * - Claude Code: `claude-code` (title "Claude Code", version 2.1.332), over stdio and HTTP alike;
+ *   it speaks 2026-07-28 on both, so the name comes in each request's `_meta`, not in initialize.
+ * - Cursor: `cursor-vscode`, from NOTES.md; Cursor cannot run here.
+ * - Windsurf, VS Code / Copilot, Claude Desktop: not verified (desktop apps that cannot run
+ *   here); the patterns are deliberately loose.
+ * Seen, and of no known limit, so on AUTO_DIRECT_MAX_TOOLS: Gemini CLI `gemini-cli-mcp-client`
+ * 0.61.0 in a session (`gemini mcp list` connects as `mcp-test-client` 0.0.1 and lists no tools),
+ * Codex `codex-mcp-client` 0.171.0 (title "Codex"), both over stdio and HTTP.
  */
 export const CLIENT_TOOL_LIMITS: readonly ClientToolLimit[] = [
+  // Not run here: `cursor-vscode` per NOTES.md.
   { pattern: /^cursor/i, label: "Cursor", maxTools: 40, because: "it warns or fails past 40 tools" },
+  // Not verified.
   { pattern: /windsurf|codeium/i, label: "Windsurf", maxTools: 100, because: "it takes 100 tools in total" },
   {
+    // Not verified: VS Code is expected to send its product name (`Visual Studio Code`).
     pattern: /visual studio code|vscode|copilot/i,
     label: "VS Code / Copilot",
     maxTools: 128,
     because: "it sends at most 128 tools per request",
   },
   {
+    // Not verified: `claude-ai` is what Claude Desktop is reported to send.
     pattern: /^claude-ai$|claude desktop/i,
     label: "Claude Desktop",
     maxTools: 100,
     because: "it drops tools past about 100",
   },
   {
+    // Observed: `claude-code` from Claude Code 2.1.332 (stdio and HTTP).
     pattern: /^claude-code$/i,
     label: "Claude Code",
     maxTools: 250,

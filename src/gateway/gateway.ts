@@ -365,8 +365,17 @@ export class Gateway implements GatewayBackend {
     const mode =
       (profile === undefined ? undefined : registry.settings.profiles[profile]?.expose) ??
       registry.settings.expose;
-    const decision = decideExposure(mode, upstream.length, true, client.info()?.name);
+    const info = client.info();
+    const decision = decideExposure(mode, upstream.length, true, info?.name);
     const record = this.clients.get(client.id);
+    // Who the client said it is and what it got, once per change: the one place a person (or the
+    // real-client suite) can read it for a client that never calls list_servers.
+    if (record?.exposure?.reason !== decision.reason) {
+      const who = info === undefined ? "a client that gave no name" : `"${info.name}" ${info.version}`;
+      this.log.debug(
+        `tools/list for ${who}: upstream tools ${decision.direct ? "listed one by one" : "behind the meta-tools"} (${decision.reason})`,
+      );
+    }
     if (record) record.exposure = decision;
     const key = `${profile ?? ""}\u0000${decision.direct}`;
     const cached = this.toolLists.get(key);

@@ -1,7 +1,8 @@
 /**
  * Codex (its Rust MCP client, pinned in this folder's lockfile) set up by `voidmcp init codex`,
  * driven through `codex app-server` (JSON-RPC over stdio): `mcpServerStatus/list` must show
- * voidmcp with the fixture's tools, and `mcpServer/tool/call` must really call one through it.
+ * voidmcp with the fixture's tools, and `mcpServer/tool/call` must really call one through it,
+ * and call `list_servers`, where voidmcp must name Codex by the clientInfo it sent.
  * A model provider on a port that refuses keeps Codex off the network.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -123,15 +124,33 @@ async function connectAndCall(): Promise<void> {
   expect(call.error).toBeUndefined();
   expect(call.result).toMatchObject({ content: [{ type: "text", text: "hello from codex" }] });
   expect(call.result?.isError ?? false).toBe(false);
+
+  // voidmcp's own record of this client: who it said it is and the exposure that gave it.
+  const report = await server.request("mcpServer/tool/call", {
+    threadId,
+    server: "voidmcp",
+    tool: "list_servers",
+    arguments: {},
+  });
+  expect(report.error).toBeUndefined();
+  const clients = (report.result?.structuredContent as { clients?: unknown[] } | undefined)?.clients;
+  expect(clients).toEqual([
+    expect.objectContaining({
+      name: "codex-mcp-client",
+      version: "0.171.0",
+      exposure: "direct",
+      reason: expect.stringContaining('"codex-mcp-client", a client of unknown limits'),
+    }),
+  ]);
 }
 
 describe("Codex (codex app-server)", () => {
-  it("stdio: lists voidmcp's tools and calls one through it", async () => {
+  it("stdio: lists voidmcp's tools, calls one through it, and is recognised", async () => {
     await box.voidmcp(["init", "codex"]);
     await connectAndCall();
   });
 
-  it("HTTP: init --http (http_headers with the token) lists and calls the same", async () => {
+  it("HTTP: init --http (http_headers with the token) lists, calls and is recognised the same", async () => {
     const { url } = await box.serveHttp();
     await box.voidmcp(["init", "codex", "--http", "--port", new URL(url).port]);
     await connectAndCall();

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,8 +97,18 @@ export interface Home {
   readonly env: Record<string, string>;
   /** Runs `voidmcp <args>` from the bundle; fails the test on a non-zero exit. */
   voidmcp(args: readonly string[]): Promise<Result>;
-  /** Starts `voidmcp serve --http` on a free port; stopped by cleanup. */
-  serveHttp(): Promise<{ port: number; url: string }>;
+  /**
+   * Starts `voidmcp serve --http` on a free port, logging at debug level; `stderr()` is its log
+   * so far. Stopped by cleanup.
+   */
+  serveHttp(): Promise<{ port: number; url: string; stderr: () => string }>;
+  /**
+   * The command and args of a stdio entry that runs `voidmcp serve` like the one `init` writes,
+   * but logging at debug level into `stdioLog` (a client keeps its servers' stderr to itself).
+   */
+  readonly loggingServe: { readonly command: string; readonly args: readonly string[] };
+  /** Where `loggingServe` writes voidmcp's log. */
+  readonly stdioLog: string;
   cleanup(): Promise<void>;
 }
 
@@ -132,6 +142,19 @@ export async function isolatedHome(): Promise<Home> {
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     DISABLE_AUTOUPDATER: "1",
   };
+  const stdioLog = join(dir, "voidmcp-stdio.log");
+  const loggingServe = {
+    command: "/bin/sh",
+    args: [
+      "-c",
+      `VOIDMCP_LOG_LEVEL=debug exec "$0" "$@" 2>>'${stdioLog}'`,
+      process.execPath,
+      BUNDLE,
+      "serve",
+      "--config",
+      registry,
+    ],
+  };
   const servers: ChildProcess[] = [];
   const voidmcp = async (args: readonly string[]): Promise<Result> => {
     const result = await run(process.execPath, [BUNDLE, ...args], { env, cwd: work, timeoutMs: 60_000 });
@@ -146,16 +169,18 @@ export async function isolatedHome(): Promise<Home> {
     registry,
     env,
     voidmcp,
+    loggingServe,
+    stdioLog,
     async serveHttp() {
       const port = await freePort();
+      let stderr = "";
       const child = spawn(process.execPath, [BUNDLE, "serve", "--http", "--port", String(port)], {
-        env,
+        env: { ...env, VOIDMCP_LOG_LEVEL: "debug" },
         cwd: work,
         stdio: ["ignore", "ignore", "pipe"],
       });
       servers.push(child);
       await new Promise<void>((resolve, reject) => {
-        let stderr = "";
         const timer = setTimeout(() => reject(new Error(`serve --http did not start: ${stderr}`)), 30_000);
         child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
           stderr += chunk;
@@ -169,7 +194,7 @@ export async function isolatedHome(): Promise<Home> {
           reject(new Error(`serve --http exited ${code}: ${stderr}`));
         });
       });
-      return { port, url: `http://127.0.0.1:${port}/mcp` };
+      return { port, url: `http://127.0.0.1:${port}/mcp`, stderr: () => stderr };
     },
     async cleanup() {
       await Promise.all(
@@ -185,4 +210,29 @@ export async function isolatedHome(): Promise<Home> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What voidmcp's debug log says a client's tools/list got (see Gateway.listTools). */
+export interface Recognised {
+  readonly name: string;
+  readonly version: string;
+  readonly listed: "listed one by one" | "behind the meta-tools";
+  readonly reason: string;
+}
+
+/** The clients voidmcp's debug log `log` says asked for tools/list, in order, by the name they gave. */
+export function recognised(log: string): Recognised[] {
+  const line =
+    /^voidmcp debug: tools\/list for "([^"]*)" (\S*): upstream tools (listed one by one|behind the meta-tools) \((.*)\)$/gm;
+  return [...log.matchAll(line)].map(([, name = "", version = "", listed, reason = ""]) => ({
+    name,
+    version,
+    listed: listed as Recognised["listed"],
+    reason,
+  }));
+}
+
+/** The text of `path`, or "" while it does not exist. */
+export async function readIfThere(path: string): Promise<string> {
+  return readFile(path, "utf8").catch(() => "");
 }

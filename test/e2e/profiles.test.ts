@@ -37,6 +37,9 @@ const PROFILES = {
   betaonly: { servers: ["beta"], tools: { allow: ["beta.echo", "beta.add"] } },
 };
 
+/** An SDK client of the 2026-07-28 era: no initialize, who it is rides in each request's _meta. */
+const MODERN = { versionNegotiation: { mode: { pin: "2026-07-28" } } } as const;
+
 function names(tools: ReadonlyArray<{ name: string }>): string[] {
   return tools.map((t) => t.name);
 }
@@ -51,6 +54,29 @@ describe("profiles, overrides and names", () => {
   });
   afterAll(async () => {
     await temp.cleanup();
+  });
+
+  it("serve (stdio) recognises a 2026-07-28 client by the clientInfo each request carries", async () => {
+    // Claude Code 2.1.332 speaks this era over stdio too, and sends no initialize: before, its
+    // name was missed there and it got the threshold of a client that gave no name.
+    const listFor = async (name: string): Promise<string[]> => {
+      const client = new Client({ name, version: "1.0.0" }, MODERN);
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [CLI, "serve", "--config", temp.registry],
+          env,
+        }),
+      );
+      try {
+        expect(client.getProtocolEra()).toBe("modern");
+        return names((await client.listTools()).tools);
+      } finally {
+        await client.close();
+      }
+    };
+    expect(await listFor("cursor-vscode")).toEqual(["search", "execute_code", "list_servers"]);
+    expect((await listFor("claude-code")).length).toBeGreaterThan(40);
   });
 
   it("serve --profile serves only the profile, with the override and the shortened name", async () => {
@@ -230,6 +256,31 @@ describe("profiles, overrides and names", () => {
           exposure: "direct",
           reason: expect.stringContaining("Claude Code"),
         });
+      } finally {
+        await cursor.close();
+        await claude.close();
+      }
+    });
+
+    it("recognises a 2026-07-28 client over HTTP by the clientInfo each request carries", async () => {
+      const cursor = await connectHttp(gateway.url, {
+        token: TOKEN,
+        name: "cursor-vscode",
+        capabilities: MODERN,
+      });
+      const claude = await connectHttp(gateway.url, {
+        token: TOKEN,
+        name: "claude-code",
+        capabilities: MODERN,
+      });
+      try {
+        expect(cursor.client.getProtocolEra()).toBe("modern");
+        expect(names((await cursor.client.listTools()).tools)).toEqual([
+          "search",
+          "execute_code",
+          "list_servers",
+        ]);
+        expect((await claude.client.listTools()).tools.length).toBeGreaterThan(40);
       } finally {
         await cursor.close();
         await claude.close();
