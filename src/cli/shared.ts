@@ -1,5 +1,5 @@
 import { createLogger, type Logger, parseLogLevel, VoidError } from "../core/index.js";
-import { Gateway } from "../gateway/index.js";
+import { DEFAULT_HTTP_PORT, Gateway } from "../gateway/index.js";
 import { loadRegistry, type Registry, resolveRegistryPath } from "../registry/index.js";
 import type { ParsedArgs } from "./args.js";
 import type { Io } from "./io.js";
@@ -7,6 +7,20 @@ import { VERSION } from "./version.js";
 
 export const DEFAULT_WAIT_MS = 15_000;
 const CONNECT_GRACE_MS = 5_000;
+
+/**
+ * `--port`, checked: the port of `serve --http` (default DEFAULT_HTTP_PORT). `lowest` is 0 where
+ * "any free port" makes sense (serve), 1 where a real port must be named (init writes a URL).
+ * Throws VoidError("usage").
+ */
+export function portFrom(raw: unknown, lowest: 0 | 1): number {
+  if (raw === undefined) return DEFAULT_HTTP_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < lowest || port > 65_535) {
+    throw new VoidError("usage", `--port must be a port number (${lowest}-65535), not "${String(raw)}"`);
+  }
+  return port;
+}
 
 export function registryPathFrom(args: ParsedArgs, io: Io): string {
   const flag = args.options.config;

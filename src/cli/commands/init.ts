@@ -29,7 +29,7 @@ import type { ParsedArgs } from "../args.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION, JSON_OPTION } from "../command.js";
 import { type Io, printJson } from "../io.js";
 import { selfLaunch } from "../self-command.js";
-import { registryPathFrom } from "../shared.js";
+import { portFrom, registryPathFrom } from "../shared.js";
 import { clientConfigFile, clientFrom, FILE_OPTION, homeOf, PROJECT_OPTION } from "./client-args.js";
 import { selfFacts } from "./self-facts.js";
 
@@ -70,16 +70,6 @@ function registryArgument(registry: string, io: Io): string | undefined {
   return registry === resolveRegistryPath({ env: {}, home, cwd: io.cwd }) ? undefined : registry;
 }
 
-/** `--port`, checked: the port `serve --http` listens on. Throws VoidError("usage"). */
-function portFrom(raw: unknown): number {
-  if (raw === undefined) return DEFAULT_HTTP_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new VoidError("usage", `--port must be a port number (1-65535), not "${String(raw)}"`);
-  }
-  return port;
-}
-
 /** What the client is given: the entry, and how the summary line names what it starts or reaches. */
 interface Target {
   readonly entry: ClientEntry;
@@ -95,7 +85,7 @@ async function httpTarget(
   io: Io,
   profile: string | undefined,
 ): Promise<Target> {
-  const port = portFrom(args.options.port);
+  const port = portFrom(args.options.port, 1);
   const url = `http://127.0.0.1:${port}/mcp${profile === undefined ? "" : `/${profile}`}`;
   const token = await loadToken(registry, io.env);
   const entry = httpGatewayEntry(client, { url, token: token?.value });

@@ -58,7 +58,9 @@ and shows whether each one works. Exits with 1 when any enabled server failed.`,
         throw new VoidError("upstream_unavailable", report.loopError);
       }
       if (args.options.json === true) {
-        printJson(io, report);
+        // A CLI run has no connected clients: `clients` belongs to list_servers only.
+        const { clients: _none, ...servers } = report;
+        printJson(io, servers);
       } else if (report.servers.length === 0) {
         io.err(
           `No servers registered in ${registry.path}.\nAdd one with: voidmcp add <name> <url | command [args...]>`,

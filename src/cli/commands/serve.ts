@@ -1,7 +1,7 @@
 import { createLogger, VoidError } from "../../core/index.js";
 import { DEFAULT_HTTP_PORT, SHUTDOWN_GRACE_MS, serve } from "../../gateway/index.js";
 import { CONFIG_OPTION, type Command, HELP_OPTION } from "../command.js";
-import { registryPathFrom } from "../shared.js";
+import { portFrom, registryPathFrom } from "../shared.js";
 import { VERSION } from "../version.js";
 
 function positiveMs(raw: unknown, option: string): number {
@@ -10,15 +10,6 @@ function positiveMs(raw: unknown, option: string): number {
     throw new VoidError("usage", `${option} must be a positive number of milliseconds, not "${String(raw)}"`);
   }
   return value;
-}
-
-function portFrom(raw: unknown): number {
-  if (raw === undefined) return DEFAULT_HTTP_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new VoidError("usage", `--port must be a port number (0-65535), not "${String(raw)}"`);
-  }
-  return port;
 }
 
 function profileFrom(raw: unknown): string | undefined {
@@ -104,7 +95,7 @@ An IDE entry looks like: { "command": "voidmcp", "args": ["serve"] }`,
           ? {
               http: {
                 host: typeof args.options.host === "string" ? args.options.host : "127.0.0.1",
-                port: portFrom(args.options.port),
+                port: portFrom(args.options.port, 0),
                 auth: args.options["no-auth"] !== true,
                 ...(args.options["session-timeout"] !== undefined
                   ? { sessionIdleMs: positiveMs(args.options["session-timeout"], "--session-timeout") }
