@@ -32,6 +32,14 @@ function flipLast(state: string): string {
   return `${state.slice(0, -1)}${last}`;
 }
 
+/** The same signature bytes under another base64url spelling (the last character's unused bits). */
+function respell(state: string): string {
+  const last = state.at(-1) as string;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const value = alphabet.indexOf(last);
+  return `${state.slice(0, -1)}${alphabet[value ^ 1]}`;
+}
+
 function reason(check: StateCheck): string {
   return check.ok ? "ok" : check.reason;
 }
@@ -48,6 +56,8 @@ describe("verifyState", () => {
     { name: "just before its deadline", state: good, at: now + 60_000, want: "ok" },
     { name: "after its deadline", state: good, at: now + 60_001, want: "expired" },
     { name: "a changed signature", state: flipLast(good), want: "forged" },
+    // The MAC's 43rd character has two unused bits: "A" and "B" there decode to the same bytes.
+    { name: "the same MAC spelt another way", state: respell(good), want: "forged" },
     { name: "a state with -TAMPERED appended", state: `${good}-TAMPERED`, want: "forged" },
     {
       name: "changed claims under the old signature",

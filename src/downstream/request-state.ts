@@ -107,8 +107,10 @@ export function verifyState(state: string, key: Buffer, expected: StateExpectati
   const parts = state.split(".");
   if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: "malformed" };
   const [body, signature] = parts as [string, string];
-  const given = Buffer.from(signature, "base64url");
-  const wanted = mac(key, body);
+  // Compared as text, not as decoded bytes: base64url's last character carries unused bits, so
+  // several strings decode to the same MAC; only the one encoding voidmcp issued is accepted.
+  const given = Buffer.from(signature, "utf8");
+  const wanted = Buffer.from(mac(key, body).toString("base64url"), "utf8");
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
     return { ok: false, reason: "forged" };
   let claims: unknown;
