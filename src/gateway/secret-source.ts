@@ -7,6 +7,12 @@ import { type CredentialStore, secretKey } from "../secrets/index.js";
 /** How often the store's change marker is looked at while serving (as the registry's poll). */
 const POLL_MS = 1_000;
 
+interface WatchRequest {
+  readonly specs: () => readonly ServerSpec[];
+  readonly restart: (name: string) => void;
+  readonly log: Logger;
+}
+
 /**
  * The gateway's way to the credential store: opened on first need (a command whose servers use
  * no secret never probes the OS store), reopened after a failed open. Reads the secrets that
@@ -22,6 +28,9 @@ export class SecretSource {
     | undefined;
   private readonly digests = new Map<string, string>();
   private checking = false;
+  /** What watch() asked for, started when the store opens. */
+  private pending: WatchRequest | undefined;
+  private starting = false;
   private again = false;
   private closed = false;
 
@@ -33,9 +42,14 @@ export class SecretSource {
     if (this.opening === undefined) {
       const opening = this.open();
       this.opening = opening;
-      opening.catch(() => {
-        if (this.opening === opening) this.opening = undefined;
-      });
+      opening.then(
+        () => {
+          if (this.pending) void this.startWatch(this.pending);
+        },
+        () => {
+          if (this.opening === opening) this.opening = undefined;
+        },
+      );
     }
     return this.opening;
   }
@@ -61,15 +75,31 @@ export class SecretSource {
   }
 
   /**
-   * Calls `restart(name)` for each of `specs()` whose secrets changed since the last look. Starts
-   * with a first look (nothing restarts). Idempotent; close() stops it.
+   * Calls `restart(name)` for each of `specs()` whose secrets changed since the last look. Opens
+   * nothing by itself: the watch begins once the store is open (a server's secrets were read, or
+   * it already was), with a first look in which nothing restarts. Idempotent; close() stops it.
    */
-  async watch(
+  watch(specs: () => readonly ServerSpec[], restart: (name: string) => void, log: Logger): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.pending = { specs, restart, log };
+    return this.opening === undefined ? Promise.resolve() : this.startWatch(this.pending);
+  }
+
+  private async startWatch({ specs, restart, log }: WatchRequest): Promise<void> {
+    if (this.watched || this.starting || this.closed) return;
+    this.starting = true;
+    try {
+      await this.watchStore(specs, restart, log);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async watchStore(
     specs: () => readonly ServerSpec[],
     restart: (name: string) => void,
     log: Logger,
   ): Promise<void> {
-    if (this.watched || this.closed) return;
     let store: CredentialStore;
     try {
       store = await this.store();
