@@ -272,7 +272,12 @@ describe("the era verdict for an HTTP upstream", () => {
     ).toBe(true);
     expect(await modernRow()).toMatchObject({ state: "ready", era: "modern" });
     expect((await upstreamRequests()).initialize).toBeUndefined();
-    // The listen stream the old process ended was opened again on the new one.
+    // The listen stream the old process ended is opened again on the new one, after the
+    // gateway's pause; a change made before that would reach no stream, so wait for it.
+    expect(
+      await eventually(async () => ((await upstreamRequests())["subscriptions/listen"] ?? 0) >= 1, 30_000),
+      session.stderr().slice(-2000),
+    ).toBe(true);
     const before = toolsChanged;
     await session.client.callTool({ name: "modern__add_tool", arguments: { name: "after_restart" } });
     expect(await eventually(() => toolsChanged > before, 20_000), session.stderr().slice(-2000)).toBe(true);
