@@ -1,14 +1,3 @@
-/**
- * A legacy client (the SDK's default: `initialize`, 2025-11-25) → `voidmcp serve` (the built
- * CLI, stdio) → a modern-only upstream over Streamable HTTP (fixture-modern `--http`: the SDK's
- * per-request handler, 2026-07-28, `initialize` refused), with `protocol` left at auto. The
- * gateway detects the era with `server/discover` and translates: a tool call, an elicitation
- * asked for with `input_required`, a list change on the upstream's `subscriptions/listen`
- * stream, a cancellation (closing the request). Then the README's rule for HTTP verdicts: a
- * verdict lives until the entry changes, across restarts of the server; a remembered legacy
- * verdict skips the probe, and is dropped when the reconnect it led to fails.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { type AddressInfo, connect, createServer as createNetServer, type Socket } from "node:net";
 import { join } from "node:path";
@@ -20,6 +9,8 @@ import {
   FIXTURE,
   freePort,
   type GatewaySession,
+  type HttpFixture,
+  startHttpScript,
   type TempDir,
   tempRegistry,
   textOf,
@@ -27,42 +18,11 @@ import {
 
 const MODERN = join(import.meta.dirname, "../../dist/test/fixtures/fixture-modern.js");
 
-interface Upstream {
-  readonly url: string;
-  stop(): Promise<void>;
-}
+type Upstream = HttpFixture;
 
 /** Starts a fixture's HTTP mode on `port` of 127.0.0.1 and waits for the URL it prints. */
 function startUpstream(script: string, port: number): Promise<Upstream> {
-  const child: ChildProcess = spawn(process.execPath, [script, "--http", "--port", String(port)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (!line) return;
-      child.removeAllListeners("exit");
-      resolve({
-        url: (JSON.parse(line) as { url: string }).url,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once("exit", () => done());
-            child.kill("SIGTERM");
-          }),
-      });
-    });
-    child.once("error", reject);
-    child.once("exit", (code) =>
-      reject(new Error(`${script} exited with ${code} before listening:\n${stderr}`)),
-    );
-  });
+  return startHttpScript(script, ["--http", "--port", String(port)]);
 }
 
 interface Relay {

@@ -122,9 +122,19 @@ export interface HttpFixture {
 
 /** Starts the fixture as a Streamable HTTP (or legacy SSE) server on a free port of 127.0.0.1. */
 export function startHttpFixture(...args: string[]): Promise<HttpFixture> {
+  return startHttpScript(FIXTURE, ["--http", "--port", "0", ...args]);
+}
+
+/**
+ * Runs a fixture script that serves HTTP and prints `{"url": …}` on stdout once it listens;
+ * resolves with that URL. Rejects, with the script's stderr, if it exits before listening.
+ */
+export function startHttpScript(script: string, args: readonly string[]): Promise<HttpFixture> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FIXTURE, "--http", "--port", "0", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -145,7 +155,7 @@ export function startHttpFixture(...args: string[]): Promise<HttpFixture> {
     });
     child.once("error", reject);
     child.once("exit", (code) =>
-      reject(new Error(`the HTTP fixture exited with code ${code} before listening`)),
+      reject(new Error(`${script} exited with ${code} before listening:\n${stderr}`)),
     );
   });
 }
