@@ -18,7 +18,17 @@ import { type AuthResponse, bearerToken, oauthPathResponse, unauthorizedResponse
 import type { GatewayBackend } from "./backend.js";
 import { SessionEventStore } from "./event-store.js";
 import { type ModernLeg, modernLeg } from "./modern-http.js";
-import { BodyTooLarge, header, jsonRpcError, readBody, send, toWebRequest, urlHost } from "./node-http.js";
+import {
+  BodyTooLarge,
+  header,
+  type JsonBody,
+  jsonRpcError,
+  parseJsonBody,
+  readBody,
+  send,
+  toWebRequest,
+  urlHost,
+} from "./node-http.js";
 import { createDownstreamServer } from "./server.js";
 import { eventsExpired, sessionsToEvict } from "./session-limit.js";
 
@@ -98,13 +108,9 @@ interface Session {
 }
 
 /** The ids of the JSON-RPC requests in a POST body (none when it is not JSON). */
-function requestIds(body: Buffer): Array<string | number> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    return [];
-  }
+function requestIds(body: JsonBody | undefined): Array<string | number> {
+  if (body === undefined) return [];
+  const parsed = body.json;
   return (Array.isArray(parsed) ? parsed : [parsed]).flatMap((message: unknown) => {
     if (typeof message !== "object" || message === null || !("method" in message) || !("id" in message))
       return [];
@@ -117,7 +123,10 @@ function requestIds(body: Buffer): Array<string | number> {
  * A client that drops the connection of a POST before its answers came will never read them:
  * cancel its requests as if it had sent notifications/cancelled, so upstream work stops too.
  */
-function cancelAbandoned(transport: WebStandardStreamableHTTPServerTransport, body: Buffer): void {
+function cancelAbandoned(
+  transport: WebStandardStreamableHTTPServerTransport,
+  body: JsonBody | undefined,
+): void {
   for (const requestId of requestIds(body)) {
     transport.onmessage?.({
       jsonrpc: "2.0",
@@ -127,13 +136,26 @@ function cancelAbandoned(transport: WebStandardStreamableHTTPServerTransport, bo
   }
 }
 
-function isInitialize(body: Buffer): boolean {
-  try {
-    const parsed: unknown = JSON.parse(body.toString("utf8"));
-    return Array.isArray(parsed) ? parsed.some((m) => isInitializeRequest(m)) : isInitializeRequest(parsed);
-  } catch {
-    return false;
-  }
+function isInitialize(body: JsonBody | undefined): boolean {
+  if (body === undefined) return false;
+  const parsed = body.json;
+  return Array.isArray(parsed) ? parsed.some((m) => isInitializeRequest(m)) : isInitializeRequest(parsed);
+}
+
+/**
+ * The request as the SDK transport takes it. A body that parsed is handed over parsed (the
+ * transport then reads and parses nothing, and the Request carries no body stream); one that did
+ * not is handed over as bytes, so the transport gives its own parse-error answer, as before.
+ */
+function forTransport(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  parsed: JsonBody | undefined,
+): [Request, { parsedBody: unknown } | undefined] {
+  return parsed === undefined
+    ? [toWebRequest(req, url, body), undefined]
+    : [toWebRequest(req, url, undefined), { parsedBody: parsed.json }];
 }
 
 function writeAuthResponse(res: ServerResponse, answer: AuthResponse): void {
@@ -141,10 +163,9 @@ function writeAuthResponse(res: ServerResponse, answer: AuthResponse): void {
   res.end(JSON.stringify(answer.body));
 }
 
-function sameToken(given: string, expected: string): boolean {
+function sameToken(given: string, expected: Buffer): boolean {
   const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === expected.length && timingSafeEqual(a, expected);
 }
 
 /**
@@ -170,6 +191,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
     return leg;
   };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const token = options.token === undefined ? undefined : Buffer.from(options.token);
   const allowed = [...localhostAllowedHostnames()];
   // Host and Origin carry IPv6 literals in brackets; a wildcard address is reached on loopback.
   const ownHost = urlHost(options.host);
@@ -191,6 +213,7 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
     res: ServerResponse,
     url: URL,
     body: Buffer,
+    parsed: JsonBody | undefined,
     served: GatewayBackend,
   ) => {
     const { server, dispose } = createDownstreamServer(served);
@@ -223,7 +246,8 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       dispose();
     };
     await server.connect(transport);
-    await send(await transport.handleRequest(toWebRequest(req, url, body)), res);
+    const [request, parsedBody] = forTransport(req, url, body, parsed);
+    await send(await transport.handleRequest(request, parsedBody), res);
     if (id === undefined) {
       // initialize failed: nothing to keep
       dispose();
@@ -264,9 +288,9 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       jsonRpcError(res, 404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
       return;
     }
-    if (options.token !== undefined) {
+    if (token !== undefined) {
       const given = bearerToken(header(req, "authorization"));
-      if (given === undefined || !sameToken(given, options.token)) {
+      if (given === undefined || !sameToken(given, token)) {
         req.resume();
         writeAuthResponse(res, unauthorizedResponse(given === undefined ? "missing" : "wrong"));
         return;
@@ -299,9 +323,10 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       }
       throw error;
     }
+    const parsed = req.method === "POST" ? parseJsonBody(body) : undefined;
     const modern = modernLegFor(profileName, served);
-    if (await modern.claims(req, url, body)) {
-      await modern.serve(req, res, url, body);
+    if (await modern.claims(req, url, parsed)) {
+      await modern.serve(req, res, url, body, parsed);
       return;
     }
     const sessionId = header(req, "mcp-session-id");
@@ -327,7 +352,8 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       session.lastSeen = Date.now();
       let complete: boolean;
       try {
-        complete = await send(await session.transport.handleRequest(toWebRequest(req, url, body)), res);
+        const [request, parsedBody] = forTransport(req, url, body, parsed);
+        complete = await send(await session.transport.handleRequest(request, parsedBody), res);
       } finally {
         session.active -= 1;
         session.lastSeen = Date.now();
@@ -335,31 +361,24 @@ export async function serveHttp(backend: GatewayBackend, options: HttpOptions): 
       if (!complete && req.method === "POST") {
         const timer = setTimeout(() => {
           session.pendingCancels.delete(timer);
-          if (sessions.get(sessionId) === session) cancelAbandoned(session.transport, body);
+          if (sessions.get(sessionId) === session) cancelAbandoned(session.transport, parsed);
         }, RESUME_GRACE_MS);
         timer.unref();
         session.pendingCancels.add(timer);
       }
       return;
     }
-    if (req.method === "POST" && isInitialize(body)) {
-      await openSession(req, res, url, body, served);
+    if (req.method === "POST" && isInitialize(parsed)) {
+      await openSession(req, res, url, body, parsed, served);
       return;
     }
     if (req.method === "POST") {
-      // Not an initialize and no session: let a throwaway transport give the JSON-RPC answer
-      // (parse error for malformed JSON, invalid request otherwise).
-      let parsed = true;
-      try {
-        JSON.parse(body.toString("utf8"));
-      } catch {
-        parsed = false;
-      }
+      // Not an initialize and no session: parse error for malformed JSON, invalid request otherwise.
       jsonRpcError(
         res,
         400,
-        parsed ? -32600 : -32700,
-        parsed
+        parsed !== undefined ? -32600 : -32700,
+        parsed !== undefined
           ? "Bad Request: no Mcp-Session-Id header; start a session with initialize"
           : "Parse error: the body is not JSON",
       );

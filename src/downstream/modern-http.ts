@@ -4,7 +4,7 @@ import type { Logger } from "../core/index.js";
 import type { ClientChannel, GatewayBackend, ListKind, RequestContext } from "./backend.js";
 import { MODERN_VERSIONS } from "./era.js";
 import { Continuations } from "./input-required.js";
-import { header, send, toWebRequest } from "./node-http.js";
+import { header, type JsonBody, send, toWebRequest } from "./node-http.js";
 import { createDownstreamServer } from "./server.js";
 
 /**
@@ -18,9 +18,18 @@ import { createDownstreamServer } from "./server.js";
  * streams watch.
  */
 export interface ModernLeg {
-  /** Whether a request belongs to this leg: it claims the modern envelope (pure classification). */
-  claims(req: IncomingMessage, url: URL, body: Buffer): Promise<boolean>;
-  serve(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void>;
+  /**
+   * Whether a request belongs to this leg: it claims the modern envelope (pure classification).
+   * `parsed` is the POST body parsed once by the front (undefined: not JSON, or not a POST).
+   */
+  claims(req: IncomingMessage, url: URL, parsed: JsonBody | undefined): Promise<boolean>;
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+    parsed: JsonBody | undefined,
+  ): Promise<void>;
   /** Calls of modern clients waiting for their input. */
   waiting(): number;
   /** Cancels waiting calls and open listen streams. Idempotent. */
@@ -34,18 +43,15 @@ const NOTIFY: Record<ListKind, "toolsChanged" | "resourcesChanged" | "promptsCha
 };
 
 /** The resource URIs a `subscriptions/listen` body asks to watch (none for any other body). */
-function watchedResources(body: Buffer): string[] {
-  try {
-    const message = JSON.parse(body.toString("utf8")) as {
-      method?: unknown;
-      params?: { notifications?: { resourceSubscriptions?: unknown } };
-    };
-    if (message.method !== "subscriptions/listen") return [];
-    const uris = message.params?.notifications?.resourceSubscriptions;
-    return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === "string") : [];
-  } catch {
-    return [];
-  }
+function watchedResources(body: JsonBody | undefined): string[] {
+  if (typeof body?.json !== "object" || body.json === null) return [];
+  const message = body.json as {
+    method?: unknown;
+    params?: { notifications?: { resourceSubscriptions?: unknown } };
+  };
+  if (message.method !== "subscriptions/listen") return [];
+  const uris = message.params?.notifications?.resourceSubscriptions;
+  return Array.isArray(uris) ? uris.filter((uri): uri is string => typeof uri === "string") : [];
 }
 
 export function modernLeg(backend: GatewayBackend, log: Logger, profile?: string): ModernLeg {
@@ -117,7 +123,7 @@ export function modernLeg(backend: GatewayBackend, log: Logger, profile?: string
 
   let closed = false;
   return {
-    async claims(req, url, body) {
+    async claims(req, url, parsed) {
       // GET and DELETE are session operations, legacy by the SDK's classification; from a client
       // that names a modern revision and no session they get the modern leg's 405.
       if (req.method === "GET" || req.method === "DELETE") {
@@ -128,20 +134,16 @@ export function modernLeg(backend: GatewayBackend, log: Logger, profile?: string
       }
       // A session is legacy by definition: its requests skip the classification (hot path).
       if (header(req, "mcp-session-id") !== undefined) return false;
-      let parsed: unknown;
+      // Not JSON: the legacy leg answers the parse error, as before.
+      if (parsed === undefined) return false;
       try {
-        parsed = JSON.parse(body.toString("utf8"));
-      } catch {
-        // Not JSON: the legacy leg answers the parse error, as before.
-        return false;
-      }
-      try {
-        return !(await isLegacyRequest(toWebRequest(req, url, body), parsed));
+        // Given the parsed body, the classification reads nothing from the Request's.
+        return !(await isLegacyRequest(toWebRequest(req, url, undefined), parsed.json));
       } catch {
         return false;
       }
     },
-    async serve(req, res, url, body) {
+    async serve(req, res, url, body, parsed) {
       // Closing the response before it is complete is how a modern client cancels a request
       // (and ends a listen stream): the SDK aborts the request's handler on this signal.
       const abandon = new AbortController();
@@ -154,10 +156,15 @@ export function modernLeg(backend: GatewayBackend, log: Logger, profile?: string
         watcherConnected = true;
         backend.clientConnected(watcher);
       }
-      const uris = watchedResources(body);
+      const uris = watchedResources(parsed);
       if (uris.length > 0) await watch(uris);
       try {
-        const response = await handler.fetch(toWebRequest(req, url, body, abandon.signal));
+        const response =
+          parsed === undefined
+            ? await handler.fetch(toWebRequest(req, url, body, abandon.signal))
+            : await handler.fetch(toWebRequest(req, url, undefined, abandon.signal), {
+                parsedBody: parsed.json,
+              });
         complete = await send(response, res);
       } finally {
         complete = true;
