@@ -74,8 +74,17 @@ export function toWebRequest(
 }
 
 /**
+ * How long the first chunk of a response, when it was ready at once, may wait for the next one
+ * so that both go out in one write. An SSE answer to a POST starts with a priming event and has
+ * its result a moment later; a quick call then costs one packet, not two, and a slow one gets its
+ * headers this much later, which no client can tell from network delay.
+ */
+const FIRST_CHUNK_HOLD_MS = 5;
+
+/**
  * Streams a Fetch Response (JSON or SSE) onto a node response; stops when the client leaves.
- * Resolves false when the client left before the response was complete.
+ * Resolves false when the client left before the response was complete. The bytes are the
+ * Response's exactly; only how they are grouped into writes is chosen here.
  */
 export async function send(response: Response, res: ServerResponse): Promise<boolean> {
   res.statusCode = response.status;
@@ -86,12 +95,23 @@ export async function send(response: Response, res: ServerResponse): Promise<boo
   }
   const reader = response.body.getReader();
   // An SSE stream may stay quiet for a long time: the client must get the headers now. But a
-  // chunk that is ready at once (an SSE priming event, a JSON body) is read in this tick's
-  // microtasks, before the tick ends: it goes out in the same write as the headers, one packet
-  // fewer per response.
-  process.nextTick(() => {
+  // chunk that is ready at once (an SSE priming event, a JSON body) is read in microtasks, before
+  // this turn of the event loop ends (whatever called send: a listener, a promise), and goes out
+  // with the headers.
+  let firstTurn = true;
+  setImmediate(() => {
+    firstTurn = false;
     if (!res.headersSent && !res.writableEnded && !res.destroyed) res.flushHeaders();
   });
+  /** Set while the first chunk is held back (corked) for the next one. */
+  let hold: NodeJS.Timeout | undefined;
+  const release = () => {
+    if (hold === undefined) return;
+    clearTimeout(hold);
+    hold = undefined;
+    // After this tick, so that an end() that follows at once still joins the same write.
+    process.nextTick(() => res.uncork());
+  };
   let ended = false;
   let left = false;
   res.on("close", () => {
@@ -100,15 +120,25 @@ export async function send(response: Response, res: ServerResponse): Promise<boo
     void reader.cancel().catch(() => {});
   });
   try {
+    let first = true;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      res.write(value);
+      if (first && firstTurn) {
+        res.cork();
+        hold = setTimeout(release, FIRST_CHUNK_HOLD_MS);
+        res.write(value);
+      } else {
+        res.write(value);
+        release();
+      }
+      first = false;
     }
   } catch {
     left = true;
   } finally {
     ended = true;
+    release();
     res.end();
   }
   return !left;
