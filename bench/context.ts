@@ -38,20 +38,27 @@ export async function benchContext(quick: boolean): Promise<string> {
       const mcpServers = syntheticServers(count, TOOLS_PER_SERVER);
       const lists: Record<string, unknown[]> = {};
       let searchTokens = 0;
-      for (const expose of ["direct", "code"] as const) {
-        const gateway = await openGateway(join(dir, `${expose}-${count}.json`), { expose, mcpServers });
-        try {
-          lists[expose] = (await gateway.client.listTools()).tools;
-          if (expose === "code") {
-            const found = await gateway.client.callTool({
-              name: "search",
-              arguments: { query: "create an issue", detail: "signatures" },
-            });
-            searchTokens = tokens(found);
-          }
-        } finally {
-          await gateway.client.close();
-        }
+      // Both gateways start at once (token counts do not depend on timing).
+      const opened = await Promise.allSettled(
+        (["direct", "code"] as const).map((expose) =>
+          openGateway(join(dir, `${expose}-${count}.json`), { expose, mcpServers }),
+        ),
+      );
+      try {
+        const [direct, code] = opened.map((o) => {
+          if (o.status === "rejected") throw o.reason;
+          return o.value;
+        });
+        if (!direct || !code) throw new Error("a gateway did not open");
+        lists.direct = (await direct.client.listTools()).tools;
+        lists.code = (await code.client.listTools()).tools;
+        const found = await code.client.callTool({
+          name: "search",
+          arguments: { query: "create an issue", detail: "signatures" },
+        });
+        searchTokens = tokens(found);
+      } finally {
+        await Promise.all(opened.map((o) => (o.status === "fulfilled" ? o.value.client.close() : undefined)));
       }
       const direct = lists.direct ?? [];
       const code = lists.code ?? [];
