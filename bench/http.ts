@@ -4,7 +4,7 @@
  *    the same through `voidmcp serve` over stdio, a direct Streamable HTTP call to the fixture
  *    (`fixture-server --http`), and a direct stdio call to it. The four run interleaved, in
  *    blocks, so that drift of the machine hits them alike.
- * 2. 8 and 64 concurrent callers (one session each) over HTTP: calls/s, p50 and p99 latency,
+ * 2. 8 and 64 (quick: 8 and 32) concurrent callers (one session each) over HTTP: calls/s, p50 and p99 latency,
  *    errors; through the gateway and directly to the HTTP fixture.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -178,7 +178,7 @@ function loadTable(rows: readonly LoadResult[]): string {
 
 export async function benchHttp(quick: boolean): Promise<string> {
   const runs = quick ? 60 : 1000;
-  const loadCalls = quick ? 256 : 4000;
+  const loadCalls = quick ? 192 : 4000;
   const dir = await mkdtemp(join(tmpdir(), "voidmcp-bench-http-"));
   const registry = join(dir, "servers.json");
   await writeFile(
@@ -236,7 +236,7 @@ export async function benchHttp(quick: boolean): Promise<string> {
     out += table(`Sequential tools/call echo (${runs} calls each, interleaved)`, sequential, note);
 
     const loads: LoadResult[] = [];
-    for (const callers of [8, 64]) {
+    for (const callers of quick ? [8, 32] : [8, 64]) {
       loads.push(
         await load(
           "voidmcp serve --http → stdio fixture",
