@@ -254,7 +254,9 @@ export async function benchPeers(quick: boolean): Promise<string> {
       const m = median(r.samplesMs);
       const base = directOf(r.transport);
       const vsBest =
-        bestPeer === undefined || r.name.startsWith("direct") ? "" : `${(m / bestPeer).toFixed(2)}×`;
+        bestPeer === undefined || r.name.startsWith("direct") || r.transport === "stdio"
+          ? ""
+          : `${(m / bestPeer).toFixed(2)}×`;
       return `| ${r.name} | ${r.transport} | ${fmt(m)} | ${fmt(percentile(r.samplesMs, 90))} | ${(m / base).toFixed(2)}× | ${fmt(m - base)} | ${vsBest} | ${mib(r.rssMiB)} |`;
     }),
     ...skipped.map((s) => `| ${s.name} | — | could not run: ${s.why.replace(/\|/g, "/")} | | | | | |`),
@@ -264,7 +266,7 @@ export async function benchPeers(quick: boolean): Promise<string> {
     "All HTTP fronts spawn the same stdio fixture behind them; the direct HTTP row is the fixture's own HTTP server. " +
     "mcp-hub serves legacy HTTP+SSE only, so its ratio is against direct Streamable HTTP. " +
     "RSS is the front process only (for the direct rows: the fixture itself), after 1 s idle, before the calls. " +
-    '"vs best peer" divides a row\'s median by the lowest median among the peers (below 1.00× is faster than every peer).';
+    '"vs best peer" divides an HTTP row\'s median by the lowest median among the peers (below 1.00× is faster than every peer); no peer has a stdio front.';
   const samples: Sample[] = rows.map((r) => ({ name: r.name, samplesMs: r.samplesMs }));
   await saveResults("peers", { runs, rows, skipped });
   return `${lines.join("\n")}\n\n${note}\n\n${table("Peers, ratios against the first row (direct stdio)", samples)}`;

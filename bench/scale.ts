@@ -93,9 +93,9 @@ const QUERIES = [
 ];
 
 export async function benchScale(quick: boolean): Promise<string> {
-  const startRuns = quick ? 6 : 30;
-  const listRuns = quick ? 20 : 100;
-  const searchRuns = quick ? 60 : 300;
+  const startRuns = quick ? 5 : 30;
+  const listRuns = quick ? 10 : 100;
+  const searchRuns = quick ? 40 : 300;
   const dir = await mkdtemp(join(tmpdir(), "voidmcp-bench-scale-"));
   const empty = join(dir, "empty.json");
   await writeFile(empty, JSON.stringify({ mcpServers: {} }));
