@@ -68,6 +68,7 @@ export class PipeTransport implements Transport {
    * (the whole JSON-RPC response object), parsed once.
    */
   request(method: string, params?: Record<string, unknown>): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error("the transport is closed"));
     const id = `${RAW_ID}${this.nextRaw++}`;
     return new Promise((resolve, reject) => {
       this.raw.set(id, { resolve, reject });
