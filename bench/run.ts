@@ -3,8 +3,8 @@
  * issue #18's target rows computed from this run's numbers. Benchmarks are not tests: they
  * assert nothing about time.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchCodeMode } from "./codemode.js";
 import { BUNDLE, root } from "./common.js";
@@ -75,6 +75,10 @@ if (stale)
   process.stdout.write(
     "**Warning: dist/bundle/voidmcp.mjs is older than a file in src/; these numbers may be of older code (node dist/scripts/bundle.js).**\n\n",
   );
+// Gateways the suites start write their state (audit log, …) here, never into the real home.
+const stateDir = mkdtempSync(join(tmpdir(), "voidmcp-bench-state-"));
+process.env.XDG_STATE_HOME = stateDir;
+process.on("exit", () => rmSync(stateDir, { recursive: true, force: true }));
 const began = performance.now();
 const took: string[] = [];
 for (const [name, run] of suites) {
