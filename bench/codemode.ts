@@ -1,6 +1,6 @@
 /**
  * Code Mode costs, side by side in one run (`npm run bench`, or `-- --quick`):
- * 1. through `voidmcp serve`: a direct tools/call of the fixture's echo vs an empty execute_code
+ * 1. through `voidmcp serve` (the bundle): a direct tools/call of the fixture's echo vs an empty execute_code
  *    vs execute_code making one echo call, and 10 parallel slow calls vs one;
  * 2. in process (no MCP, no upstream): the sandbox's own run overhead and the per-call bridge
  *    cost, and how long the memory cap takes to stop a script that allocates without end.
@@ -13,17 +13,19 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { DEFAULT_LIMITS, executeCode, type SandboxHost } from "../src/codemode/index.js";
 import { fmt, measure, median, type Sample, saveResults, table } from "./stats.js";
+import { facts } from "./summary.js";
 
 /** Idle time between measured calls where a real client would be thinking. */
 const GAP_MS = 5;
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(root, "dist/src/cli/main.js");
+const BUNDLE = join(root, "dist/bundle/voidmcp.mjs");
 const FIXTURE = join(root, "dist/test/fixtures/fixture-server.js");
 
 export async function benchCodeMode(quick: boolean): Promise<string> {
-  const runs = quick ? 100 : 1000;
-  const slowRuns = quick ? 3 : 10;
+  const runs = quick ? 60 : 1000;
+  const warmup = quick ? 10 : 50;
+  const slowRuns = quick ? 2 : 10;
   const dir = await mkdtemp(join(tmpdir(), "voidmcp-bench-"));
   const registry = join(dir, "servers.json");
   await writeFile(
@@ -32,7 +34,7 @@ export async function benchCodeMode(quick: boolean): Promise<string> {
   );
 
   const direct = await connect(process.execPath, [FIXTURE]);
-  const gateway = await connect(process.execPath, [CLI, "serve", "--config", registry]);
+  const gateway = await connect(process.execPath, [BUNDLE, "serve", "--config", registry]);
   const call = (client: Client, name: string, args: Record<string, unknown>) =>
     client.callTool({ name, arguments: args });
   const code = (source: string) => call(gateway, "execute_code", { code: source });
@@ -42,27 +44,34 @@ export async function benchCodeMode(quick: boolean): Promise<string> {
     const viaGateway: Sample[] = [
       {
         name: "direct tools/call fixture echo (SDK client → fixture)",
-        samplesMs: await measure(runs, 50, () => call(direct, "echo", { text: "x" })),
+        samplesMs: await measure(runs, warmup, () => call(direct, "echo", { text: "x" })),
       },
       {
         name: "tools/call fx__echo through voidmcp serve",
-        samplesMs: await measure(runs, 50, () => call(gateway, "fx__echo", { text: "x" })),
+        samplesMs: await measure(runs, warmup, () => call(gateway, "fx__echo", { text: "x" })),
       },
       {
         name: "execute_code `return 1` through voidmcp serve, back to back",
-        samplesMs: await measure(runs, 50, () => code("return 1")),
+        samplesMs: await measure(runs, warmup, () => code("return 1")),
       },
       {
         name: `execute_code \`return 1\` through voidmcp serve, ${GAP_MS} ms idle between calls`,
-        samplesMs: await measure(runs, 50, () => code("return 1"), GAP_MS),
+        samplesMs: await measure(runs, warmup, () => code("return 1"), GAP_MS),
       },
       {
         name: `execute_code with one echo call through voidmcp serve, ${GAP_MS} ms idle between calls`,
-        samplesMs: await measure(runs, 50, () => code('return await tools.fx.echo({ text: "x" })'), GAP_MS),
+        samplesMs: await measure(
+          runs,
+          warmup,
+          () => code('return await tools.fx.echo({ text: "x" })'),
+          GAP_MS,
+        ),
       },
     ];
     raw.gateway = viaGateway;
-    out += table(`Code Mode through the gateway (${runs} sequential calls each, stdio)`, viaGateway);
+    facts.codeBackToBackMs = median(viaGateway[2]?.samplesMs ?? []);
+    facts.codeIdleGapMs = median(viaGateway[3]?.samplesMs ?? []);
+    out += table(`Code Mode through the gateway (bundle; ${runs} sequential calls each, stdio)`, viaGateway);
 
     const parallel: Sample[] = [
       {
@@ -91,15 +100,15 @@ export async function benchCodeMode(quick: boolean): Promise<string> {
   const inProcess: Sample[] = [
     {
       name: "sandbox run of `return 1`, back to back (each run also prepares the next engine)",
-      samplesMs: await measure(runs, 50, () => run("return 1")),
+      samplesMs: await measure(runs, warmup, () => run("return 1")),
     },
     {
       name: `sandbox run of \`return 1\`, ${GAP_MS} ms idle between runs (the next engine is ready)`,
-      samplesMs: await measure(runs, 50, () => run("return 1"), GAP_MS),
+      samplesMs: await measure(runs, warmup, () => run("return 1"), GAP_MS),
     },
     {
       name: `sandbox run with ${calls} sequential bridge calls (in-process host)`,
-      samplesMs: await measure(Math.max(20, runs / 10), 5, () =>
+      samplesMs: await measure(quick ? 10 : 100, quick ? 2 : 5, () =>
         run(`for (let i = 0; i < ${calls}; i++) await tools.fx.echo({ i }); return 1`),
       ),
     },
@@ -111,7 +120,7 @@ export async function benchCodeMode(quick: boolean): Promise<string> {
   // How long the cap takes to stop a script once crossed: the script notes the time of its
   // last successful allocation and catches the out-of-memory error (QuickJS lets it), then
   // frees everything and reports the gap.
-  const oomRuns = quick ? 3 : 10;
+  const oomRuns = quick ? 2 : 10;
   const total: number[] = [];
   const afterCrossing: number[] = [];
   for (let i = 0; i < oomRuns; i++) {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { PipeTransport } from "./pipe-transport.js";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = join(root, "dist/src/cli/main.js");
@@ -20,6 +21,11 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export interface Connected {
   readonly client: Client;
   readonly pid?: number;
+}
+
+/** A gateway spawned over stdio: its SDK client, and raw JSON-RPC on the same pipe. */
+export interface OpenGateway extends Connected {
+  readonly transport: PipeTransport;
 }
 
 export async function stdioClient(command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
@@ -162,10 +168,13 @@ export async function openGateway(
   file: string,
   registry: Record<string, unknown>,
   timeoutMs = 120_000,
-): Promise<Connected> {
+): Promise<OpenGateway> {
   await writeFile(file, JSON.stringify(registry));
   const env = { ...process.env, VOIDMCP_LOG_LEVEL: "warn" };
-  const gateway = await stdioClient(process.execPath, [BUNDLE, "serve", "--config", file], env);
+  const transport = new PipeTransport(process.execPath, [BUNDLE, "serve", "--config", file], env);
+  const client = new Client({ name: "voidmcp-bench", version: "1.0.0" });
+  await client.connect(transport);
+  const gateway = { client, transport, ...(transport.pid === undefined ? {} : { pid: transport.pid }) };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await gateway.client.callTool({ name: "list_servers", arguments: {} });

@@ -1,10 +1,10 @@
 /**
- * The Streamable HTTP front, measured with real SDK clients against real processes:
+ * The Streamable HTTP front (the bundle), measured with real SDK clients against real processes:
  * 1. sequential tools/call echo: the SDK client → `voidmcp serve --http` → stdio fixture, against
  *    the same through `voidmcp serve` over stdio, a direct Streamable HTTP call to the fixture
  *    (`fixture-server --http`), and a direct stdio call to it. The four run interleaved, in
  *    blocks, so that drift of the machine hits them alike.
- * 2. 8 and 64 concurrent callers (one session each) over HTTP: calls/s, p50 and p99 latency,
+ * 2. 8 and 64 (quick: 8 and 32) concurrent callers (one session each) over HTTP: calls/s, p50 and p99 latency,
  *    errors; through the gateway and directly to the HTTP fixture.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -17,7 +17,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { fmt, median, percentile, type Sample, saveResults, table } from "./stats.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(root, "dist/src/cli/main.js");
+const BUNDLE = join(root, "dist/bundle/voidmcp.mjs");
 const FIXTURE = join(root, "dist/test/fixtures/fixture-server.js");
 const TOKEN = "voidmcp-bench-http-token";
 
@@ -177,8 +177,8 @@ function loadTable(rows: readonly LoadResult[]): string {
 }
 
 export async function benchHttp(quick: boolean): Promise<string> {
-  const runs = quick ? 100 : 1000;
-  const loadCalls = quick ? 400 : 4000;
+  const runs = quick ? 60 : 1000;
+  const loadCalls = quick ? 192 : 4000;
   const dir = await mkdtemp(join(tmpdir(), "voidmcp-bench-http-"));
   const registry = join(dir, "servers.json");
   await writeFile(
@@ -191,31 +191,40 @@ export async function benchHttp(quick: boolean): Promise<string> {
   let out = "";
   const raw: Record<string, unknown> = {};
   try {
-    const gateway = await spawnForUrl(
-      [CLI, "serve", "--http", "--port", "0", "--config", registry],
-      "stderr",
-      env,
-    );
-    children.push(gateway.child);
-    const fixture = await spawnForUrl([FIXTURE, "--http", "--port", "0"], "stdout", env);
-    children.push(fixture.child);
+    // Everything starts at once; a child that started is stopped even if another failed.
+    const [gatewayStarted, fixtureStarted] = await Promise.allSettled([
+      spawnForUrl([BUNDLE, "serve", "--http", "--port", "0", "--config", registry], "stderr", env),
+      spawnForUrl([FIXTURE, "--http", "--port", "0"], "stdout", env),
+    ]);
+    for (const started of [gatewayStarted, fixtureStarted])
+      if (started.status === "fulfilled") children.push(started.value.child);
+    if (gatewayStarted.status === "rejected") throw gatewayStarted.reason;
+    if (fixtureStarted.status === "rejected") throw fixtureStarted.reason;
+    const gateway = gatewayStarted.value;
+    const fixture = fixtureStarted.value;
 
+    const opened = await Promise.allSettled([
+      httpClient(fixture.url),
+      httpClient(gateway.url, TOKEN),
+      stdioClient([BUNDLE, "serve", "--config", registry]),
+      stdioClient([FIXTURE]),
+    ]);
+    for (const o of opened) if (o.status === "fulfilled") clients.push(o.value);
+    const [toFixtureHttp, toGatewayHttp, toGatewayStdio, toFixtureStdio] = opened.map((o) => {
+      if (o.status === "rejected") throw o.reason;
+      return o.value;
+    }) as [Client, Client, Client, Client];
     const targets: Target[] = [
-      { name: "direct: SDK client → fixture over HTTP", client: await httpClient(fixture.url), tool: "echo" },
-      {
-        name: "SDK client → voidmcp serve --http → stdio fixture",
-        client: await httpClient(gateway.url, TOKEN),
-        tool: "fx__echo",
-      },
+      { name: "direct: SDK client → fixture over HTTP", client: toFixtureHttp, tool: "echo" },
+      { name: "SDK client → voidmcp serve --http → stdio fixture", client: toGatewayHttp, tool: "fx__echo" },
       {
         name: "SDK client → voidmcp serve (stdio) → stdio fixture",
-        client: await stdioClient([CLI, "serve", "--config", registry]),
+        client: toGatewayStdio,
         tool: "fx__echo",
       },
-      { name: "direct: SDK client → fixture over stdio", client: await stdioClient([FIXTURE]), tool: "echo" },
+      { name: "direct: SDK client → fixture over stdio", client: toFixtureStdio, tool: "echo" },
     ];
-    clients.push(...targets.map((t) => t.client));
-    const sequential = await interleaved(targets, runs, quick ? 20 : 100, quick ? 25 : 100);
+    const sequential = await interleaved(targets, runs, quick ? 10 : 100, quick ? 20 : 100);
     raw.sequential = sequential;
     const [directHttp, httpFront, stdioFront, directStdio] = sequential.map((s) => median(s.samplesMs));
     const added = (httpFront ?? Number.NaN) - (directHttp ?? Number.NaN);
@@ -227,7 +236,7 @@ export async function benchHttp(quick: boolean): Promise<string> {
     out += table(`Sequential tools/call echo (${runs} calls each, interleaved)`, sequential, note);
 
     const loads: LoadResult[] = [];
-    for (const callers of [8, 64]) {
+    for (const callers of quick ? [8, 32] : [8, 64]) {
       loads.push(
         await load(
           "voidmcp serve --http → stdio fixture",

@@ -3,6 +3,8 @@
  * calls to the fixture (1,000; 100 with --quick), each peer started by the bench in front of the
  * same fixture. Rows compare like with like: stdio fronts against direct stdio, HTTP fronts
  * against the fixture's own HTTP server. Idle RSS is the front process alone (not the fixture).
+ * Every front starts at once; the calls then run interleaved in blocks (25 calls per front in
+ * turn), so drift of a shared machine hits every row alike.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,14 +16,15 @@ import {
   FIXTURE,
   freePort,
   httpClient,
-  idleRssMiB,
   mib,
   root,
+  rssMiB,
   start,
   stdioClient,
   stop,
 } from "./common.js";
-import { fmt, measure, median, percentile, type Sample, saveResults, table } from "./stats.js";
+import { fmt, median, percentile, type Sample, saveResults, table } from "./stats.js";
+import { facts } from "./summary.js";
 
 interface Row {
   readonly name: string;
@@ -81,25 +84,34 @@ export async function benchPeers(quick: boolean): Promise<string> {
     if (!found) throw new Error(`no echo tool among ${tools.length} tools`);
     return found.name;
   };
-  const row = async (
-    name: string,
-    transport: Row["transport"],
-    open: () => Promise<{ client: Client; pid?: number | undefined }>,
-    note?: string,
-  ) => {
-    try {
-      const { client, pid } = await open();
-      cleanups.push(() => client.close());
-      const tool = await retry(() => echoName(client), 20_000);
-      const rssMiB = await idleRssMiB(pid, 1000);
-      const samplesMs = await measure(runs, warmup, () => echo(client, tool));
-      rows.push({ name, transport, samplesMs, rssMiB, ...(note ? { note } : {}) });
-    } catch (error) {
-      skipped.push({
-        name,
-        why: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "",
-      });
-    }
+  interface Front {
+    readonly name: string;
+    readonly transport: Row["transport"];
+    readonly open: () => Promise<{ client: Client; pid?: number | undefined }>;
+  }
+  const fronts: Front[] = [];
+  const row = (name: string, transport: Row["transport"], open: Front["open"]) => {
+    fronts.push({ name, transport, open });
+  };
+  /** Opens every front at once; a front that fails to start becomes a skipped row. */
+  const openAll = async () => {
+    const opened = await Promise.all(
+      fronts.map(async (front) => {
+        try {
+          const { client, pid } = await front.open();
+          cleanups.push(() => client.close());
+          const tool = await retry(() => echoName(client), 20_000);
+          return { front, client, pid, tool };
+        } catch (error) {
+          skipped.push({
+            name: front.name,
+            why: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "",
+          });
+          return undefined;
+        }
+      }),
+    );
+    return opened.filter((o) => o !== undefined);
   };
   /** Starts a peer listening on a fresh port and connects over HTTP once it answers. */
   const httpPeer = async (command: string[], path: string, kind: "streamable" | "sse" = "streamable") => {
@@ -119,19 +131,17 @@ export async function benchPeers(quick: boolean): Promise<string> {
   };
 
   try {
-    await row("direct: SDK client → fixture (stdio)", "stdio", () =>
-      stdioClient(process.execPath, [FIXTURE]),
-    );
-    await row("voidmcp serve (bundle), stdio front", "stdio", () =>
+    row("direct: SDK client → fixture (stdio)", "stdio", () => stdioClient(process.execPath, [FIXTURE]));
+    row("voidmcp serve (bundle), stdio front", "stdio", () =>
       stdioClient(process.execPath, [BUNDLE, "serve", "--config", registry], env),
     );
-    await row("direct: SDK client → fixture (Streamable HTTP)", "Streamable HTTP", () =>
+    row("direct: SDK client → fixture (Streamable HTTP)", "Streamable HTTP", () =>
       httpPeer([FIXTURE, "--http", "--port", "$PORT"], "/mcp"),
     );
-    await row("voidmcp serve --http (bundle)", "Streamable HTTP", () =>
+    row("voidmcp serve --http (bundle)", "Streamable HTTP", () =>
       httpPeer([BUNDLE, "serve", "--http", "--no-auth", "--port", "$PORT", "--config", registry], "/mcp"),
     );
-    await row("mcp-proxy 6.7.19 (stdio→HTTP bridge, one server)", "Streamable HTTP", () =>
+    row("mcp-proxy 6.7.19 (stdio→HTTP bridge, one server)", "Streamable HTTP", () =>
       httpPeer(
         [
           bin("mcp-proxy/dist/bin/mcp-proxy.mjs"),
@@ -146,7 +156,7 @@ export async function benchPeers(quick: boolean): Promise<string> {
         "/mcp",
       ),
     );
-    await row("supergateway 4.0.0 (stdio→HTTP bridge, one server, --stateful)", "Streamable HTTP", () =>
+    row("supergateway 4.0.0 (stdio→HTTP bridge, one server, --stateful)", "Streamable HTTP", () =>
       httpPeer(
         [
           bin("supergateway/dist/index.js"),
@@ -164,9 +174,41 @@ export async function benchPeers(quick: boolean): Promise<string> {
       ),
     );
     // mcp-hub 4.2.1 serves its MCP endpoint as legacy HTTP+SSE (GET /mcp, POST /messages).
-    await row("mcp-hub 4.2.1 (aggregating hub)", "HTTP+SSE (legacy)", () =>
+    row("mcp-hub 4.2.1 (aggregating hub)", "HTTP+SSE (legacy)", () =>
       httpPeer([bin("mcp-hub/dist/cli.js"), "--port", "$PORT", "--config", hubConfig], "/mcp", "sse"),
     );
+    const open = await openAll();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const rss = open.map((o) => rssMiB(o.pid));
+    for (const o of open) for (let i = 0; i < warmup; i++) await echo(o.client, o.tool);
+    const samples = open.map(() => [] as number[]);
+    const failed = new Set<number>();
+    const block = 25;
+    for (let done = 0; done < runs; done += block) {
+      for (const [index, o] of open.entries()) {
+        if (failed.has(index)) continue;
+        try {
+          for (let i = 0; i < Math.min(block, runs - done); i++) {
+            const started = performance.now();
+            await echo(o.client, o.tool);
+            samples[index]?.push(performance.now() - started);
+          }
+        } catch (error) {
+          failed.add(index);
+          const why = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+          skipped.push({ name: o.front.name, why: `failed during the calls: ${why}` });
+        }
+      }
+    }
+    for (const [index, o] of open.entries()) {
+      if (failed.has(index)) continue;
+      rows.push({
+        name: o.front.name,
+        transport: o.front.transport,
+        samplesMs: samples[index] ?? [],
+        rssMiB: rss[index] ?? Number.NaN,
+      });
+    }
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     await rm(dir, { recursive: true, force: true });
@@ -186,8 +228,25 @@ export async function benchPeers(quick: boolean): Promise<string> {
     .filter((r) => !r.name.startsWith("direct") && !r.name.startsWith("voidmcp"))
     .map((r) => median(r.samplesMs));
   const bestPeer = peerMedians.length > 0 ? Math.min(...peerMedians) : undefined;
+  const find = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
+  const medianOf = (prefix: string) => {
+    const found = find(prefix);
+    return found ? median(found.samplesMs) : undefined;
+  };
+  facts.stdioDirectMs = medianOf("direct: SDK client → fixture (stdio)");
+  facts.stdioFrontMs = medianOf("voidmcp serve (bundle), stdio front");
+  facts.httpDirectMs = medianOf("direct: SDK client → fixture (Streamable HTTP)");
+  facts.httpFrontMs = medianOf("voidmcp serve --http (bundle)");
+  facts.httpPeers = rows
+    .filter((r) => !r.name.startsWith("direct") && !r.name.startsWith("voidmcp"))
+    .map((r) => ({
+      name: r.name.split(" (")[0] ?? r.name,
+      medianMs: median(r.samplesMs),
+      addedMs: median(r.samplesMs) - directOf(r.transport),
+    }));
+  facts.hubRssMiB = find("mcp-hub")?.rssMiB;
   const lines = [
-    `### Peers on the same workload (${runs} sequential echo calls each, 127.0.0.1)`,
+    `### Peers on the same workload (${runs} sequential echo calls each, interleaved in blocks of 25, 127.0.0.1)`,
     "",
     "| front | transport to the client | median ms | p90 ms | vs direct on the same transport | added median ms | vs best peer | idle RSS of the front process (MiB) |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -195,7 +254,9 @@ export async function benchPeers(quick: boolean): Promise<string> {
       const m = median(r.samplesMs);
       const base = directOf(r.transport);
       const vsBest =
-        bestPeer === undefined || r.name.startsWith("direct") ? "" : `${(m / bestPeer).toFixed(2)}×`;
+        bestPeer === undefined || r.name.startsWith("direct") || r.transport === "stdio"
+          ? ""
+          : `${(m / bestPeer).toFixed(2)}×`;
       return `| ${r.name} | ${r.transport} | ${fmt(m)} | ${fmt(percentile(r.samplesMs, 90))} | ${(m / base).toFixed(2)}× | ${fmt(m - base)} | ${vsBest} | ${mib(r.rssMiB)} |`;
     }),
     ...skipped.map((s) => `| ${s.name} | — | could not run: ${s.why.replace(/\|/g, "/")} | | | | | |`),
@@ -205,7 +266,7 @@ export async function benchPeers(quick: boolean): Promise<string> {
     "All HTTP fronts spawn the same stdio fixture behind them; the direct HTTP row is the fixture's own HTTP server. " +
     "mcp-hub serves legacy HTTP+SSE only, so its ratio is against direct Streamable HTTP. " +
     "RSS is the front process only (for the direct rows: the fixture itself), after 1 s idle, before the calls. " +
-    '"vs best peer" divides a row\'s median by the lowest median among the peers (below 1.00× is faster than every peer).';
+    '"vs best peer" divides an HTTP row\'s median by the lowest median among the peers (below 1.00× is faster than every peer); no peer has a stdio front.';
   const samples: Sample[] = rows.map((r) => ({ name: r.name, samplesMs: r.samplesMs }));
   await saveResults("peers", { runs, rows, skipped });
   return `${lines.join("\n")}\n\n${note}\n\n${table("Peers, ratios against the first row (direct stdio)", samples)}`;

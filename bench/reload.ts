@@ -14,7 +14,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { type Sample, saveResults, table } from "./stats.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(root, "dist/src/cli/main.js");
+const BUNDLE = join(root, "dist/bundle/voidmcp.mjs");
 const FIXTURE = join(root, "dist/test/fixtures/fixture-server.js");
 
 interface Row {
@@ -45,14 +45,14 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 }
 
 /** A gateway over `names`, with a client that resolves `changed()` on the next tools/list_changed. */
-async function open(dir: string, names: readonly string[]) {
-  const registry = join(dir, "servers.json");
+async function open(dir: string, file: string, names: readonly string[]) {
+  const registry = join(dir, file);
   await writeFile(registry, JSON.stringify(registryOf(names)));
   const client = new Client({ name: "voidmcp-bench", version: "1.0.0" });
   await client.connect(
     new StdioClientTransport({
       command: process.execPath,
-      args: [CLI, "serve", "--config", registry],
+      args: [BUNDLE, "serve", "--config", registry],
       stderr: "ignore",
     }),
   );
@@ -79,13 +79,28 @@ async function timeWrite(gw: Awaited<ReturnType<typeof open>>, names: readonly s
 }
 
 export async function benchReload(quick: boolean): Promise<string> {
-  const rounds = quick ? 5 : 20;
+  const rounds = quick ? 3 : 20;
   const many = quick ? 10 : 50;
   const dir = await mkdtemp(join(tmpdir(), "voidmcp-bench-reload-"));
   const raw: Record<string, Sample[]> = {};
   let out = "";
+  /** Closed again in `finally` (closing twice is harmless), so a failed round leaves no gateway behind. */
+  const opened: Client[] = [];
   try {
-    const small = await open(dir, ["a"]);
+    // Both gateways start at once; the big one idles, ready, while the small one is measured.
+    const names = Array.from({ length: many }, (_, i) => `s${i}`);
+    const [smallOpened, bigOpened] = await Promise.allSettled([
+      open(dir, "small.json", ["a"]),
+      open(dir, "big.json", names),
+    ]);
+    for (const o of [smallOpened, bigOpened]) if (o.status === "fulfilled") opened.push(o.value.client);
+    if (smallOpened.status === "rejected" || bigOpened.status === "rejected") {
+      throw smallOpened.status === "rejected"
+        ? smallOpened.reason
+        : (bigOpened as PromiseRejectedResult).reason;
+    }
+    const small = smallOpened.value;
+    const big = bigOpened.value;
     const add: number[] = [];
     const remove: number[] = [];
     const recover: number[] = [];
@@ -115,8 +130,6 @@ export async function benchReload(quick: boolean): Promise<string> {
       "Includes the 100 ms debounce and, for adds, starting the new server's process.",
     );
 
-    const names = Array.from({ length: many }, (_, i) => `s${i}`);
-    const big = await open(dir, names);
     const before = await servers(big.client);
     const changeOne: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -132,6 +145,7 @@ export async function benchReload(quick: boolean): Promise<string> {
     raw.many = [{ name: `write changing 1 of ${many} servers → list_changed`, samplesMs: changeOne }];
     out += `\n${table(`Reload with ${many} servers registered`, raw.many)}\nUnchanged servers restarted during those reloads: ${restarted} of ${many}.\n`;
   } finally {
+    await Promise.all(opened.map((client) => client.close().catch(() => {})));
     await rm(dir, { recursive: true, force: true });
   }
   const file = await saveResults("reload", raw);

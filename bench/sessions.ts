@@ -3,13 +3,15 @@
  * without DELETE. Measures the gateway's RSS when idle (one client, upstream ready), then after
  * N such sessions, with the default `http.maxSessions` and with a bound too high to matter (what
  * each kept session costs). Run: `npm run build && node dist/bench/sessions.js [--sessions N]
- * [--initialize-only]`; `npm run bench -- --only=sessions` runs it with the others.
+ * [--initialize-only] [--quick]`; `npm run bench -- --only=sessions` runs it with the others.
+ * Quick mode opens 400 sessions against the default bound only (far below it, so the second
+ * configuration would measure the same thing) and reads RSS 2 s after the burst, not 5 and 30 s.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, FIXTURE, idleRssMiB, mib, rssMiB, start, stop } from "./common.js";
+import { BUNDLE, FIXTURE, idleRssMiB, mib, rssMiB, start, stop } from "./common.js";
 
 const PROTOCOL_VERSION = "2025-11-25";
 
@@ -64,7 +66,19 @@ async function abandon(url: string, agent: Agent): Promise<void> {
   if (LIST) await post(url, LIST_TOOLS, agent, init.session);
 }
 
-async function measure(sessions: number, maxSessions: number | undefined): Promise<string[]> {
+/** How long to idle before each RSS reading after the burst; the last one is the "settled" RSS. */
+interface Waits {
+  readonly idleMs: number;
+  readonly soonMs: number;
+  /** Added after `soonMs`; 0 reads the settled RSS right away (quick mode). */
+  readonly settleMs: number;
+  readonly warmSessions: number;
+}
+
+const FULL: Waits = { idleMs: 2_000, soonMs: 5_000, settleMs: 25_000, warmSessions: 50 };
+const QUICK: Waits = { idleMs: 1_000, soonMs: 2_000, settleMs: 0, warmSessions: 10 };
+
+async function measure(sessions: number, maxSessions: number | undefined, waits: Waits): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), "voidmcp-bench-sessions-"));
   const registry = join(dir, "servers.json");
   await writeFile(
@@ -76,7 +90,7 @@ async function measure(sessions: number, maxSessions: number | undefined): Promi
   );
   const gateway = start(
     process.execPath,
-    [CLI, "serve", "--http", "--port", "0", "--no-auth", "--config", registry],
+    [BUNDLE, "serve", "--http", "--port", "0", "--no-auth", "--config", registry],
     {
       ...process.env,
       VOIDMCP_LOG_LEVEL: "warn",
@@ -92,8 +106,8 @@ async function measure(sessions: number, maxSessions: number | undefined): Promi
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     // The first client starts the upstream; its tools/list waits until the fixture is ready.
     await abandon(url, agent);
-    for (let i = 0; i < 50; i++) await abandon(url, agent);
-    const idle = await idleRssMiB(gateway.child.pid, 2_000);
+    for (let i = 0; i < waits.warmSessions; i++) await abandon(url, agent);
+    const idle = await idleRssMiB(gateway.child.pid, waits.idleMs);
     const started = performance.now();
     for (let i = 0; i < sessions; i += 8) {
       await Promise.all(
@@ -102,9 +116,9 @@ async function measure(sessions: number, maxSessions: number | undefined): Promi
     }
     const seconds = (performance.now() - started) / 1000;
     const peak = rssMiB(gateway.child.pid);
-    const soon = await idleRssMiB(gateway.child.pid, 5_000);
+    const soon = await idleRssMiB(gateway.child.pid, waits.soonMs);
     // V8 gives memory back when allocation has stopped for a while (its memory reducer).
-    const settled = await idleRssMiB(gateway.child.pid, 25_000);
+    const settled = waits.settleMs > 0 ? await idleRssMiB(gateway.child.pid, waits.settleMs) : soon;
     const health = (await (await fetch(new URL("/healthz", url))).json()) as { sessions: number };
     agent.destroy();
     return [
@@ -114,7 +128,7 @@ async function measure(sessions: number, maxSessions: number | undefined): Promi
       mib(idle),
       mib(peak),
       mib(soon),
-      mib(settled),
+      waits.settleMs > 0 ? mib(settled) : "not waited (quick)",
       mib(settled - idle),
       `${((settled - idle) * 1024) / Math.max(1, health.sessions - 1)}`.slice(0, 5),
       (sessions / seconds).toFixed(0),
@@ -130,8 +144,11 @@ function markdown(header: readonly string[], rows: readonly string[][]): string 
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-export async function benchSessions(sessions = 3_000): Promise<string> {
-  const rows = [await measure(sessions, undefined), await measure(sessions, 1_000_000)];
+export async function benchSessions(quick: boolean, sessions = quick ? 400 : 3_000): Promise<string> {
+  const waits = quick ? QUICK : FULL;
+  const rows = [await measure(sessions, undefined, waits)];
+  if (!quick) rows.push(await measure(sessions, 1_000_000, waits));
+  const after = (ms: number) => `RSS ${ms / 1000} s later`;
   return [
     `## HTTP sessions abandoned without DELETE (${sessions}), gateway RSS in MiB`,
     "",
@@ -142,8 +159,8 @@ export async function benchSessions(sessions = 3_000): Promise<string> {
         "kept",
         "idle RSS",
         "peak RSS",
-        "RSS 5 s later",
-        "RSS 30 s later",
+        after(waits.soonMs),
+        waits.settleMs > 0 ? after(waits.soonMs + waits.settleMs) : "RSS 30 s later",
         "growth",
         "growth KiB per session kept",
         "sessions/s",
@@ -155,6 +172,7 @@ export async function benchSessions(sessions = 3_000): Promise<string> {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop() ?? "")) {
   const at = process.argv.indexOf("--sessions");
-  const count = at === -1 ? 3_000 : Number(process.argv[at + 1]);
-  process.stdout.write(`${await benchSessions(count)}\n`);
+  const count = Number(process.argv[at + 1]);
+  const quick = process.argv.includes("--quick");
+  process.stdout.write(`${await benchSessions(quick, at === -1 ? undefined : count)}\n`);
 }
