@@ -42,28 +42,43 @@ export function runBundled({ file, bodyHash }: BundledRun): void {
 
   const enabled = codeCacheEnabled(env);
   const dir = enabled ? codeCacheDir(process.platform, env, homeOrEmpty()) : undefined;
-  const cacheFile =
-    dir === undefined ? undefined : join(dir, codeCacheFile(bodyHash, process.version, process.arch));
-  let cachedData: Buffer | undefined;
-  if (cacheFile !== undefined) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      // none yet (or unreadable): made below
+  const name = (kind: "full" | "partial") => codeCacheFile(bodyHash, process.version, process.arch, kind);
+  const full = dir === undefined ? undefined : join(dir, name("full"));
+  const partial = dir === undefined ? undefined : join(dir, name("partial"));
+  let script: Script | undefined;
+  let used: "full" | "partial" | undefined;
+  for (const [kind, path] of [
+    ["full", full],
+    ["partial", partial],
+  ] as const) {
+    const cachedData = path === undefined ? undefined : readOrUndefined(path);
+    if (cachedData === undefined) continue;
+    script = new Script(source, { filename: file, cachedData });
+    if (script.cachedDataRejected !== true) {
+      used = kind;
+      debug(`used ${path}`);
+      break;
     }
+    debug(`rejected ${path}`);
+    script = undefined;
   }
-  const script = new Script(source, {
-    filename: file,
-    ...(cachedData !== undefined ? { cachedData } : {}),
-  });
+  script ??= new Script(source, { filename: file });
   if (!enabled) debug("off (VOIDMCP_CODE_CACHE)");
-  else if (cacheFile === undefined) debug("no cache directory (no home)");
-  else if (cachedData === undefined) debug(`none at ${cacheFile}`);
-  else if (script.cachedDataRejected === true) debug(`rejected ${cacheFile}`);
-  else debug(`used ${cacheFile}`);
+  else if (full === undefined) debug("no cache directory (no home)");
+  else if (used === undefined) debug(`none at ${full}`);
 
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    setTimeout(() => writeCache(script, cacheFile, debug), CODE_CACHE_WRITE_DELAY_MS).unref();
+  if (full !== undefined && partial !== undefined && used !== "full") {
+    const compiled = script;
+    let wroteFull = false;
+    // A while after start the functions that answering `initialize` needed are compiled too.
+    setTimeout(() => {
+      wroteFull = writeCache(compiled, full, debug);
+      if (wroteFull) removeQuietly(partial);
+    }, CODE_CACHE_WRITE_DELAY_MS).unref();
+    // A run that ends sooner still leaves what it compiled, unless an earlier one did.
+    process.once("exit", () => {
+      if (!wroteFull && used === undefined) writeCache(compiled, partial, debug);
+    });
   }
 
   const module = { exports: {} };
@@ -77,6 +92,22 @@ export function runBundled({ file, bodyHash }: BundledRun): void {
   main(module.exports, createRequire(file), module, file, dirname(file));
 }
 
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing to remove, or nothing we could do about it
+  }
+}
+
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function homeOrEmpty(): string {
   try {
     return homedir();
@@ -85,8 +116,11 @@ function homeOrEmpty(): string {
   }
 }
 
-/** Writes the cache atomically (temporary file, then rename); a failure only means no cache. */
-function writeCache(script: Script, cacheFile: string, debug: (message: string) => void): void {
+/**
+ * Writes the cache atomically (temporary file, then rename); a failure only means no cache.
+ * Returns whether it was written.
+ */
+function writeCache(script: Script, cacheFile: string, debug: (message: string) => void): boolean {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
@@ -94,12 +128,10 @@ function writeCache(script: Script, cacheFile: string, debug: (message: string) 
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, cacheFile);
     debug(`wrote ${cacheFile} (${data.length} bytes)`);
+    return true;
   } catch (error) {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // nothing was written there
-    }
+    removeQuietly(temporary);
     debug(`not written to ${cacheFile}: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
   }
 }

@@ -96,8 +96,9 @@ describe("codeCacheFile", () => {
       codeCacheFile("b".repeat(64), "v20.20.2", "x64"),
       codeCacheFile("a".repeat(64), "v22.1.0", "x64"),
       codeCacheFile("a".repeat(64), "v20.20.2", "arm64"),
+      codeCacheFile("a".repeat(64), "v20.20.2", "x64", "partial"),
     ];
-    expect(new Set(names).size).toBe(4);
+    expect(new Set(names).size).toBe(5);
     for (const name of names) expect(name).toMatch(/^bundle-[A-Za-z0-9._-]+\.v8cache$/);
     expect(codeCacheFile("../../etc", "v20/../x", "x64")).not.toContain("/");
   });

@@ -68,10 +68,19 @@ function isAbsoluteFor(platform: NodeJS.Platform, path: string): boolean {
  * The cache file's name: cached data only fits the body it was made from (its hash, fixed at
  * build time), the V8 inside that Node version and the CPU architecture. V8 checks its own
  * flags and the source length too, and rejects a cache that does not match (then it is rewritten).
+ * A `partial` cache is one written as a short run exited (`voidmcp --version`, a start stopped
+ * right after `initialize`): it spares the whole-file compile but holds fewer functions, so a
+ * later longer run replaces it with a full one.
  */
-export function codeCacheFile(bodyHash: string, nodeVersion: string, arch: string): string {
+export function codeCacheFile(
+  bodyHash: string,
+  nodeVersion: string,
+  arch: string,
+  kind: "full" | "partial" = "full",
+): string {
   const safe = (text: string) => text.replace(/[^A-Za-z0-9.-]/g, "_");
-  return `bundle-${safe(bodyHash.slice(0, 16))}-node${safe(nodeVersion.replace(/^v/, ""))}-${safe(arch)}.v8cache`;
+  const suffix = kind === "partial" ? "-partial" : "";
+  return `bundle-${safe(bodyHash.slice(0, 16))}-node${safe(nodeVersion.replace(/^v/, ""))}-${safe(arch)}${suffix}.v8cache`;
 }
 
 /** VOIDMCP_CODE_CACHE=0 (or off, false, no) turns the code cache off; anything else leaves it on. */

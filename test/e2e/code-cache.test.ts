@@ -137,6 +137,33 @@ describe("the bundle's code cache", () => {
     expect(await readFile(join(env.XDG_CACHE_HOME, "voidmcp", file as string))).toEqual(written);
   }, 60_000);
 
+  it("keeps what a short run compiled, and replaces it with a full cache on a longer run", async () => {
+    const home = join(dir, "short");
+    const env = { HOME: home, XDG_CACHE_HOME: join(home, "cache") };
+    const version = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [BUNDLE, "--version"], {
+        env: { PATH: process.env.PATH ?? "", VOIDMCP_LOG_LEVEL: "debug", ...env },
+      });
+      let err = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+      });
+      child.once("error", reject);
+      child.once("exit", () => resolve(err));
+    });
+    expect(version).toMatch(/\[code-cache\] wrote .*-partial\.v8cache/);
+    expect(await cacheFiles(env.XDG_CACHE_HOME)).toEqual([expect.stringMatching(/-partial\.v8cache$/)]);
+
+    const gateway = start(env);
+    await gateway.answer(1);
+    expect(gateway.stderr()).toMatch(/\[code-cache\] used .*-partial\.v8cache/);
+    await gateway.logged("[code-cache] wrote");
+    await gateway.stop();
+    const files = await cacheFiles(env.XDG_CACHE_HOME);
+    expect(files).toHaveLength(1);
+    expect(files[0]).not.toMatch(/partial/);
+  }, 60_000);
+
   it("ignores a corrupt cache and replaces it", async () => {
     const home = join(dir, "corrupt");
     const env = { HOME: home, XDG_CACHE_HOME: join(home, "cache") };
