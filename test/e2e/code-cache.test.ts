@@ -135,7 +135,7 @@ describe("the bundle's code cache", () => {
     await second.stop();
     expect(second.stderr()).not.toContain("[code-cache] wrote");
     expect(await readFile(join(env.XDG_CACHE_HOME, "voidmcp", file as string))).toEqual(written);
-  }, 60_000);
+  }, 120_000);
 
   it("keeps what a short run compiled, and replaces it with a full cache on a longer run", async () => {
     const home = join(dir, "short");
@@ -162,7 +162,7 @@ describe("the bundle's code cache", () => {
     const files = await cacheFiles(env.XDG_CACHE_HOME);
     expect(files).toHaveLength(1);
     expect(files[0]).not.toMatch(/partial/);
-  }, 60_000);
+  }, 120_000);
 
   it("ignores a corrupt cache and replaces it", async () => {
     const home = join(dir, "corrupt");
@@ -185,7 +185,7 @@ describe("the bundle's code cache", () => {
     await third.answer(1);
     await third.stop();
     expect(third.stderr()).toContain("[code-cache] used");
-  }, 60_000);
+  }, 120_000);
 
   it("serves as usual when the cache directory cannot be made", async () => {
     const home = join(dir, "unwritable");
@@ -202,7 +202,7 @@ describe("the bundle's code cache", () => {
     expect(await gateway.answer(2)).toHaveProperty("result.tools");
     await gateway.stop();
     expect(gateway.child.exitCode).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it("writes nothing with VOIDMCP_CODE_CACHE=off", async () => {
     const home = join(dir, "off");
@@ -214,5 +214,5 @@ describe("the bundle's code cache", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await gateway.stop();
     expect(existsSync(join(home, "cache"))).toBe(false);
-  }, 60_000);
+  }, 120_000);
 });
