@@ -1,7 +1,8 @@
 /**
  * `npm run build:binaries`: self-contained voidmcp executables (no Node needed), compiled by
- * `bun build --compile` from the single-file bundle (dist/bundle/voidmcp.mjs, so they run the
- * same code as the npm package), one per target, into dist/binaries/ with a SHA256SUMS file
+ * `bun build --compile --bytecode` from the program inside the single-file bundle
+ * (dist/bundle/voidmcp.mjs, so they run the same code as the npm package; Bun needs no code
+ * cache of ours: it stores its own bytecode), one per target, into dist/binaries/ with a SHA256SUMS file
  * (`sha256sum -c SHA256SUMS` checks them). The executable for the machine it runs on is
  * smoke-tested: `--version`, and a Code Mode script through `voidmcp run`.
  *
@@ -19,6 +20,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { extractBody } from "../src/cli/code-cache.js";
 import { BUNDLE, LICENSES } from "./bundle.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -102,10 +104,29 @@ export async function buildBinary(
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run bundle\` first`);
   await mkdir(outdir, { recursive: true });
   const path = join(outdir, binaryName(target));
-  execFileSync(bun, ["build", "--compile", `--target=${TARGETS[target]}`, BUNDLE, "--outfile", path], {
-    stdio: ["ignore", "ignore", "inherit"],
-    timeout: 600_000,
-  });
+  const body = extractBody(await readFile(BUNDLE, "latin1"));
+  if (body === undefined) throw new Error(`${BUNDLE} carries no program: run \`npm run bundle\` again`);
+  const work = await mkdtemp(join(tmpdir(), "voidmcp-binary-"));
+  try {
+    const program = join(work, "voidmcp.cjs");
+    await writeFile(program, body, "latin1");
+    execFileSync(
+      bun,
+      [
+        "build",
+        "--compile",
+        "--bytecode",
+        "--format=cjs",
+        `--target=${TARGETS[target]}`,
+        program,
+        "--outfile",
+        path,
+      ],
+      { stdio: ["ignore", "ignore", "inherit"], timeout: 600_000 },
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
   const bytes = (await stat(path)).size;
   const sha256 = createHash("sha256")
     .update(await readFile(path))

@@ -1,7 +1,13 @@
 /**
- * `npm run bundle`: the whole CLI as one ESM file, dist/bundle/voidmcp.mjs, with every runtime
+ * `npm run bundle`: the whole CLI as one file, dist/bundle/voidmcp.mjs, with every runtime
  * dependency and the QuickJS WebAssembly inlined. It is what the npm package ships (its `bin`) and
  * what `npm run build:binaries` compiles into executables.
+ *
+ * The file is a small ES module entry (src/cli/bundle-entry.ts) followed by the program itself,
+ * bundled as CommonJS and carried in one block comment (src/cli/code-cache.ts), so that Node
+ * parses only the entry; the entry compiles the program with V8's cached data from an earlier
+ * start. Node 20 has no compile cache for ES modules, and compiling the whole 2 MB program was
+ * the largest single cost of a start.
  *
  * Three source modules are swapped for generated ones with the same exports (the only difference
  * between the bundle and the tsc build):
@@ -18,11 +24,13 @@
  * Run after `npm run build` (the script itself is compiled by tsc); bundles from the TypeScript
  * sources. Prints the output's path and size.
  */
-import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
+import { embedBody } from "../src/cli/code-cache.js";
 import { commitId, VERSION } from "../src/cli/version.js";
 import { workerBuildOptions } from "../src/codemode/worker-script.js";
 
@@ -125,13 +133,17 @@ export async function bundle(): Promise<{ path: string; bytes: number }> {
   });
   const workerCode = worker.outputFiles[0]?.text;
   if (workerCode === undefined) throw new Error("esbuild produced no sandbox worker");
-  const result = await build({
+  const body = await build({
     entryPoints: [join(root, "src/cli/main.ts")],
-    outfile: BUNDLE,
+    write: false,
     bundle: true,
     platform: "node",
-    format: "esm",
+    // CommonJS, so that src/cli/bundle-entry.ts can compile it as a script with V8's cached data.
+    format: "cjs",
     target: "node20",
+    // A script compiled by node:vm cannot run `import()` without an experimental flag; esbuild
+    // turns the remaining ones (of Node's built-in modules) into require().
+    supported: { "dynamic-import": false },
     loader: { ".wasm": "binary" },
     // jsonc-parser's "main" is a UMD build whose lazy require() calls an ESM bundle cannot serve;
     // its ESM build is the same code.
@@ -143,8 +155,36 @@ export async function bundle(): Promise<{ path: string; bytes: number }> {
     metafile: true,
     logLevel: "warning",
   });
+  const bodyCode = body.outputFiles[0]?.text.replace(/^#![^\n]*\n/, "");
+  if (bodyCode === undefined) throw new Error("esbuild produced no bundle body");
+  const bodyHash = createHash("sha256").update(bodyCode).digest("hex");
+  const entry = await build({
+    stdin: {
+      contents: [
+        `import { fileURLToPath } from "node:url";`,
+        `import { runBundled } from "./src/cli/bundle-entry.ts";`,
+        `runBundled({ file: fileURLToPath(import.meta.url), bodyHash: ${JSON.stringify(bodyHash)} });`,
+      ].join("\n"),
+      resolveDir: root,
+      sourcefile: "bundle-entry.js",
+      loader: "js",
+    },
+    write: false,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    minify: true,
+    legalComments: "none",
+    banner: { js: "#!/usr/bin/env node" },
+    logLevel: "warning",
+  });
+  const entryCode = entry.outputFiles[0]?.text;
+  if (entryCode === undefined) throw new Error("esbuild produced no bundle entry");
+  await mkdir(dirname(BUNDLE), { recursive: true });
+  await writeFile(BUNDLE, `${entryCode.endsWith("\n") ? entryCode : `${entryCode}\n`}${embedBody(bodyCode)}`);
   await chmod(BUNDLE, 0o755);
-  await writeFile(LICENSES, await thirdPartyLicenses([result.metafile, worker.metafile]));
+  await writeFile(LICENSES, await thirdPartyLicenses([body.metafile, worker.metafile]));
   return { path: BUNDLE, bytes: (await stat(BUNDLE)).size };
 }
 

@@ -8,6 +8,9 @@
  *   node dist/scripts/startup-time.js --runs 50
  *   node dist/scripts/startup-time.js --compare /other/checkout/dist/bundle/voidmcp.mjs
  *
+ * The bundle is timed with its V8 code cache (written by a warm-up start, into a temporary
+ * directory) and without it (VOIDMCP_CODE_CACHE=off).
+ *
  * A floor is timed beside them: bare Node answering the same request with a fixed line, so that
  * a busy machine's numbers can still be read against what Node itself costs.
  */
@@ -25,6 +28,7 @@ interface Form {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const INITIALIZE = `${JSON.stringify({
@@ -60,19 +64,23 @@ interface Sample {
   readonly cpuMs: number | undefined;
 }
 
-function once(form: Form, registry: string): Promise<Sample> {
+/** `holdMs`: how long the process is kept after answering (the warm-up lets the bundle write its code cache). */
+function once(form: Form, registry: string, cacheHome: string, holdMs = 0): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(form.command, [...form.args, "serve", "--config", registry], {
       stdio: ["pipe", "pipe", "ignore"],
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...form.env },
     });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('"id":1')) {
         const sample = { wallMs: performance.now() - started, cpuMs: cpuMs(child.pid) };
-        child.stdin.end();
-        child.once("exit", () => resolve(sample));
+        setTimeout(() => {
+          child.stdin.end();
+          child.once("exit", () => resolve(sample));
+        }, holdMs);
       }
     });
     child.once("error", reject);
@@ -95,6 +103,12 @@ async function main(): Promise<void> {
     },
     { name: "bundle (node dist/bundle/voidmcp.mjs)", command: process.execPath, args: [BUNDLE] },
     {
+      name: "bundle without its code cache (VOIDMCP_CODE_CACHE=off)",
+      command: process.execPath,
+      args: [BUNDLE],
+      env: { VOIDMCP_CODE_CACHE: "off" },
+    },
+    {
       name: "floor: bare node answering initialize",
       command: process.execPath,
       args: ["-e", `process.stdin.once("data", () => process.stdout.write('{"id":1}\\n'))`],
@@ -113,9 +127,13 @@ async function main(): Promise<void> {
     const registry = join(dir, "servers.json");
     await writeFile(registry, '{ "version": 1, "mcpServers": {} }\n');
     const samples = forms.map(() => [] as Sample[]);
-    for (const form of forms) await once(form, registry); // warm the file cache
+    // The bundle's code cache goes into this temporary directory; the first start writes it.
+    const cacheHome = join(dir, "cache");
+    // Warms the file cache, and lets each bundle write its code cache (written 2 s after start).
+    for (const form of forms) await once(form, registry, cacheHome, 3_000);
     for (let i = 0; i < runs; i++) {
-      for (const [index, form] of forms.entries()) samples[index]?.push(await once(form, registry));
+      for (const [index, form] of forms.entries())
+        samples[index]?.push(await once(form, registry, cacheHome));
     }
     for (const [index, form] of forms.entries()) {
       const sorted = (samples[index] ?? []).map((s) => s.wallMs).sort((a, b) => a - b);

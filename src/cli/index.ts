@@ -1,2 +1,2 @@
 export { type ParsedArgs, parseArgs, parseToolArguments } from "./args.js";
-export { COMMANDS, runCli } from "./run.js";
+export { COMMAND_NAMES, loadCommands, runCli } from "./run.js";

@@ -4,6 +4,7 @@
  * tool call and Code Mode through whatever `voidmcp` the test starts.
  */
 import { execFile } from "node:child_process";
+import { dirname, join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -11,6 +12,12 @@ import { expect } from "vitest";
 import { type CliResult, fixtureEntry, textOf } from "./harness.js";
 
 export const ROOT = new URL("../../", import.meta.url);
+
+function inherited(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])),
+  );
+}
 
 /** Runs `command args` to completion (never rejects; a failure is in `code`). */
 export function run(
@@ -55,7 +62,13 @@ export async function checkServeSession(
 ): Promise<void> {
   const client = new Client({ name: "voidmcp-shipping-e2e", version: "1.0.0" });
   await client.connect(
-    new StdioClientTransport({ command, args: [...args, "serve", "--config", registry], stderr: "ignore" }),
+    new StdioClientTransport({
+      command,
+      args: [...args, "serve", "--config", registry],
+      // The bundle's code cache goes beside the test's registry, never into the real home.
+      env: { ...inherited(), XDG_CACHE_HOME: join(dirname(registry), "cache") },
+      stderr: "ignore",
+    }),
   );
   try {
     expect(client.getServerVersion()?.name).toBe("voidmcp");

@@ -1,0 +1,137 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { Script } from "node:vm";
+import { codeCacheDir, codeCacheEnabled, codeCacheFile, extractBody } from "./code-cache.js";
+
+/**
+ * The entry of the single-file bundle (scripts/bundle.ts puts it first, then the program's
+ * CommonJS body in a comment). It compiles the body with V8's cached data from an earlier run
+ * (Node 20 has no `module.enableCompileCache()`), and, when there was none or V8 rejected it,
+ * writes new cached data a while after start: by then the functions that answering `initialize`
+ * needed have been compiled too, so the next start skips compiling them as well, and the write
+ * is off the path of that first answer.
+ *
+ * The cache is an optimisation only: a missing, rejected or corrupt file is rewritten, a
+ * directory that cannot be written means no cache (said at debug level), and
+ * VOIDMCP_CODE_CACHE=off turns it off. Nothing else changes: the body is the same program.
+ */
+
+/** How long after start the cache is written, when it must be. */
+export const CODE_CACHE_WRITE_DELAY_MS = 2_000;
+
+export interface BundledRun {
+  /** The bundle file (its own path). */
+  readonly file: string;
+  /** The body's hash, written in at build time: the cache's key. */
+  readonly bodyHash: string;
+}
+
+export function runBundled({ file, bodyHash }: BundledRun): void {
+  const env = process.env;
+  const debug =
+    env.VOIDMCP_LOG_LEVEL === "debug"
+      ? (message: string) => process.stderr.write(`voidmcp debug: [code-cache] ${message}\n`)
+      : () => {};
+  // esbuild writes ASCII only, so latin1 reads it exactly and fastest.
+  const body = extractBody(readFileSync(file, "latin1"));
+  if (body === undefined) throw new Error(`${file} carries no voidmcp program (a damaged bundle?)`);
+  // The same wrapper Node gives a CommonJS module, in strict mode as the ES modules it was built from.
+  const source = `(function (exports, require, module, __filename, __dirname) { "use strict";${body}\n})`;
+
+  const enabled = codeCacheEnabled(env);
+  const dir = enabled ? codeCacheDir(process.platform, env, homeOrEmpty()) : undefined;
+  const name = (kind: "full" | "partial") => codeCacheFile(bodyHash, process.version, process.arch, kind);
+  const full = dir === undefined ? undefined : join(dir, name("full"));
+  const partial = dir === undefined ? undefined : join(dir, name("partial"));
+  let script: Script | undefined;
+  let used: "full" | "partial" | undefined;
+  for (const [kind, path] of [
+    ["full", full],
+    ["partial", partial],
+  ] as const) {
+    const cachedData = path === undefined ? undefined : readOrUndefined(path);
+    if (cachedData === undefined) continue;
+    script = new Script(source, { filename: file, cachedData });
+    if (script.cachedDataRejected !== true) {
+      used = kind;
+      debug(`used ${path}`);
+      break;
+    }
+    debug(`rejected ${path}`);
+    script = undefined;
+  }
+  script ??= new Script(source, { filename: file });
+  if (!enabled) debug("off (VOIDMCP_CODE_CACHE)");
+  else if (full === undefined) debug("no cache directory (no home)");
+  else if (used === undefined) debug(`none at ${full}`);
+
+  if (full !== undefined && partial !== undefined && used !== "full") {
+    const compiled = script;
+    let wroteFull = false;
+    // A while after start the functions that answering `initialize` needed are compiled too.
+    setTimeout(() => {
+      wroteFull = writeCache(compiled, full, debug);
+      if (wroteFull) removeQuietly(partial);
+    }, CODE_CACHE_WRITE_DELAY_MS).unref();
+    // A run that ends sooner still leaves what it compiled, unless an earlier one did.
+    process.once("exit", () => {
+      if (!wroteFull && used === undefined) writeCache(compiled, partial, debug);
+    });
+  }
+
+  const module = { exports: {} };
+  const main = script.runInThisContext() as (
+    exports: object,
+    require: NodeJS.Require,
+    module: object,
+    filename: string,
+    dirname: string,
+  ) => void;
+  main(module.exports, createRequire(file), module, file, dirname(file));
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing to remove, or nothing we could do about it
+  }
+}
+
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function homeOrEmpty(): string {
+  try {
+    return homedir();
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Writes the cache atomically (temporary file, then rename); a failure only means no cache.
+ * Returns whether it was written.
+ */
+function writeCache(script: Script, cacheFile: string, debug: (message: string) => void): boolean {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    const data = script.createCachedData();
+    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, cacheFile);
+    debug(`wrote ${cacheFile} (${data.length} bytes)`);
+    return true;
+  } catch (error) {
+    removeQuietly(temporary);
+    debug(`not written to ${cacheFile}: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
