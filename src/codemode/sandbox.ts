@@ -6,7 +6,7 @@ import type {
   QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import type { CodeModeLimits } from "./limits.js";
-import type { SandboxSupply } from "./prepared.js";
+import type { PreparedSandbox, RunEnd, SandboxSupply } from "./prepared.js";
 import { memoryMessage, stackMessage, stopMessage } from "./stop-message.js";
 import type { LimitName, LogEntry, ToolCallRecord } from "./types.js";
 import { reachedMemoryCap } from "./wasm.js";
@@ -81,7 +81,8 @@ interface InFlight {
 }
 
 /**
- * Runs one script in a fresh QuickJS engine (its own WebAssembly memory) and tears it down.
+ * Runs one script in a fresh QuickJS runtime and context (in an engine with its own WebAssembly
+ * memory, new or reused after a clean run, see engine-reuse.ts) and frees them.
  * Never throws for anything the script does: every failure, limit and crash is in the outcome.
  */
 export async function runInSandbox(request: SandboxRequest): Promise<SandboxOutcome> {
@@ -107,8 +108,8 @@ class SandboxRun {
   private readonly limitsHit = new Set<LimitName>();
   private stopReason: LimitName | undefined;
   private wake: () => void = () => {};
+  private sandbox: PreparedSandbox | undefined;
   private engine: QuickJSWASMModule | undefined;
-  private runtime: QuickJSRuntime | undefined;
   private ctx: QuickJSContext | undefined;
 
   constructor(request: SandboxRequest) {
@@ -136,10 +137,7 @@ class SandboxRun {
     const cancelledCalls = [...this.inFlight].map(({ record }) => `${record.server}.${record.tool}`);
     this.cancelCalls.abort();
     // Freeing this engine and preparing the next wait until the caller has the outcome.
-    setImmediate(() => {
-      this.dispose();
-      this.request.supply.replenish(this.limits.memoryMb);
-    });
+    this.release();
     return {
       resultJson: error ? undefined : resultJson,
       error,
@@ -155,8 +153,8 @@ class SandboxRun {
   private async evaluate(): Promise<{ resultJson?: string; error?: GuestError }> {
     const sandbox = await this.request.supply.take(this.limits.memoryMb);
     const { engine, runtime, ctx, helpers } = sandbox;
+    this.sandbox = sandbox;
     this.engine = engine;
-    this.runtime = runtime;
     this.ctx = ctx;
     runtime.setMemoryLimit(this.limits.memoryMb * MB);
     runtime.setMaxStackSize(this.limits.stackKb * 1024);
@@ -528,23 +526,24 @@ class SandboxRun {
   }
 
   /**
-   * Frees the engine after a clean finish. After a stop (timeout, memory, a trap) the engine may
-   * hold objects QuickJS would assert on while freeing, so it is dropped whole instead: it was
-   * never going to be reused, and its WebAssembly memory goes with it.
+   * Hands the sandbox back to the supply (see PreparedSandbox.finish): freed and its engine kept,
+   * or dropped. From here on, nothing of this run touches the engine: a call that settles later
+   * finds no context.
    */
-  private dispose(): void {
-    const clean = this.cleanFinish && this.stopReason === undefined && this.inFlight.size === 0;
-    this.inFlight.clear();
-    if (clean) {
-      try {
-        this.ctx?.dispose();
-        this.runtime?.dispose();
-      } catch {
-        // a leaked handle: the engine is dropped all the same
-      }
+  private release(): void {
+    if (this.sandbox !== undefined) {
+      const end: RunEnd = {
+        finishedCleanly: this.cleanFinish && this.stopReason === undefined,
+        limitsHit: this.limitsHit.size,
+        pendingHostWork: this.inFlight.size + this.pendingOther,
+      };
+      this.request.supply.release(this.sandbox, end, this.limits.memoryMb);
+    } else {
+      this.request.supply.replenish(this.limits.memoryMb);
     }
+    this.inFlight.clear();
+    this.sandbox = undefined;
     this.ctx = undefined;
-    this.runtime = undefined;
     this.engine = undefined;
   }
 }
