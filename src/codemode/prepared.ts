@@ -69,7 +69,7 @@ export class SandboxSupply {
   private readonly released: Array<() => void> = [];
   private created = 0;
 
-  /** `onPrepared` hears of each sandbox that replenish() made ready (the worker tells the pool). */
+  /** `onPrepared` hears of each sandbox that replenish() made ready and is still waiting (the worker tells the pool). */
   constructor(wasmModule: WebAssembly.Module, onPrepared: () => void = () => {}) {
     this.wasmModule = wasmModule;
     this.onPrepared = onPrepared;
@@ -112,7 +112,10 @@ export class SandboxSupply {
       if (this.ready.has(memoryMb)) return;
       const next = this.prepare(memoryMb);
       next.then(
-        () => this.onPrepared(),
+        () => {
+          // Not when a run took it while it was being prepared: that run has it.
+          if (this.ready.get(memoryMb) === next) this.onPrepared();
+        },
         () => {
           if (this.ready.get(memoryMb) === next) this.ready.delete(memoryMb);
         },

@@ -95,7 +95,8 @@ class SandboxRun {
   private readonly limits: CodeModeLimits;
   private readonly startedAt = performance.now();
   private readonly deadline: number;
-  private readonly cancelCalls = new AbortController();
+  /** Aborts the tool calls still running when the run ends; made with the first call (an abort builds an error). */
+  private cancelCalls: AbortController | undefined;
   private readonly logs: LogEntry[] = [];
   private logBytes = 0;
   private logsTruncated = false;
@@ -135,7 +136,7 @@ class SandboxRun {
     }
     if (this.stopReason !== undefined && error === undefined) error = this.stopError(this.stopReason);
     const cancelledCalls = [...this.inFlight].map(({ record }) => `${record.server}.${record.tool}`);
-    this.cancelCalls.abort();
+    this.cancelCalls?.abort();
     // Freeing this engine and preparing the next wait until the caller has the outcome.
     this.release();
     return {
@@ -360,7 +361,7 @@ class SandboxRun {
     // Started now, inside a promise: a host that throws synchronously fails this call instead of
     // leaving it running (or rejecting unhandled).
     new Promise<string | undefined>((resolve) =>
-      resolve(this.request.host.callTool(server, tool, argsJson, this.cancelCalls.signal)),
+      resolve(this.request.host.callTool(server, tool, argsJson, this.cancelSignal())),
     ).then(
       (text) => {
         this.finishCall(entry, began, true, text === undefined ? 0 : Buffer.byteLength(text), undefined);
@@ -373,6 +374,11 @@ class SandboxRun {
       },
     );
     return deferred.handle;
+  }
+
+  private cancelSignal(): AbortSignal {
+    this.cancelCalls ??= new AbortController();
+    return this.cancelCalls.signal;
   }
 
   private hostSearch(ctx: QuickJSContext, requestJson: string): QuickJSHandle {
