@@ -21,6 +21,12 @@ export interface WorkerStart {
    * it, so a busy script stops without the worker having to read a message first.
    */
   readonly stop: SharedArrayBuffer;
+  /**
+   * One Int32: 1 once the worker has a sandbox ready for the next run; the gateway sets it to 0
+   * when it gives the worker a run. Shared memory rather than a message: no message to send and
+   * wake the gateway's thread for after every run.
+   */
+  readonly prepared: SharedArrayBuffer;
 }
 
 export interface RunJob {
@@ -48,8 +54,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: "ready" }
-  /** A fresh sandbox is prepared: a run given now starts at once (sent after each replenish). */
-  | { readonly type: "prepared" }
   | {
       readonly type: "call";
       readonly runId: number;

@@ -53,14 +53,16 @@ export class SandboxWorker {
   private stopping = false;
   private exitReason: string | undefined;
   private nextRunId = 1;
-  /** Whether the worker has a sandbox ready, so that a run given now starts at once. */
-  private hasPrepared = false;
+  /** Set by the worker when it has a sandbox ready, so that a run given now starts at once. */
+  private readonly preparedFlag: Int32Array;
   private readonly exitListeners = new Set<() => void>();
 
   constructor(script: WorkerScript, engine: WebAssembly.Module, memoryMb: number) {
     const stop = new SharedArrayBuffer(4);
     this.stopFlag = new Int32Array(stop);
-    const workerData: WorkerStart = { engine, memoryMb, stop };
+    const prepared = new SharedArrayBuffer(4);
+    this.preparedFlag = new Int32Array(prepared);
+    const workerData: WorkerStart = { engine, memoryMb, stop, prepared };
     // stdout is the MCP protocol's in stdio mode: the worker gets a pipe of its own, never read.
     const options = { workerData, stdout: true } as const;
     this.worker =
@@ -71,7 +73,6 @@ export class SandboxWorker {
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on("message", (message: FromWorker) => {
         if (message.type === "ready") resolve();
-        else if (message.type === "prepared") this.hasPrepared = true;
         else this.active?.receive(message);
       });
       this.worker.on("error", (error) => {
@@ -101,7 +102,7 @@ export class SandboxWorker {
 
   /** Alive, idle, and its next sandbox is prepared: a run given now does not wait for one. */
   get prepared(): boolean {
-    return this.alive && this.active === undefined && this.hasPrepared;
+    return this.alive && this.active === undefined && Atomics.load(this.preparedFlag, 0) === 1;
   }
 
   onExit(listener: () => void): void {
@@ -114,7 +115,7 @@ export class SandboxWorker {
       throw new VoidError("internal", "a sandbox worker was given a second script while running one");
     }
     this.worker.ref();
-    this.hasPrepared = false;
+    Atomics.store(this.preparedFlag, 0, 0);
     const runId = this.nextRunId++;
     const active = new ActiveRun(runId, request, this);
     this.active = active;

@@ -9,7 +9,7 @@ import { capOutput } from "./output.js";
 import { SandboxSupply } from "./prepared.js";
 import type { FromWorker, RunJob, ToWorker, WorkerStart } from "./protocol.js";
 import { type JsonHost, runInSandbox } from "./sandbox.js";
-import { SCRIPT_FILENAME, toSandboxScript } from "./transpile.js";
+import { cachedSandboxScript, SCRIPT_FILENAME } from "./transpile.js";
 
 interface Pending {
   readonly runId: number;
@@ -19,7 +19,8 @@ interface Pending {
 
 function serve(port: MessagePort, start: WorkerStart): void {
   const post = (message: FromWorker) => port.postMessage(message);
-  const supply = new SandboxSupply(start.engine, () => post({ type: "prepared" }));
+  const preparedFlag = new Int32Array(start.prepared);
+  const supply = new SandboxSupply(start.engine, () => Atomics.store(preparedFlag, 0, 1));
   const stopFlag = new Int32Array(start.stop);
   const pending = new Map<number, Pending>();
   let current: { readonly runId: number; readonly controller: AbortController } | undefined;
@@ -50,7 +51,7 @@ function serve(port: MessagePort, start: WorkerStart): void {
     const controller = new AbortController();
     current = { runId, controller };
     try {
-      const transpiled = toSandboxScript(job.code);
+      const transpiled = cachedSandboxScript(job.code);
       if (!transpiled.ok) {
         post({ type: "done", runId, outcome: { kind: "syntax", problem: transpiled.problem } });
         return;

@@ -6,7 +6,7 @@ import type {
   QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import type { CodeModeLimits } from "./limits.js";
-import type { SandboxSupply } from "./prepared.js";
+import type { PreparedSandbox, RunEnd, SandboxSupply } from "./prepared.js";
 import { memoryMessage, stackMessage, stopMessage } from "./stop-message.js";
 import type { LimitName, LogEntry, ToolCallRecord } from "./types.js";
 import { reachedMemoryCap } from "./wasm.js";
@@ -81,7 +81,8 @@ interface InFlight {
 }
 
 /**
- * Runs one script in a fresh QuickJS engine (its own WebAssembly memory) and tears it down.
+ * Runs one script in a fresh QuickJS runtime and context (in an engine with its own WebAssembly
+ * memory, new or reused after a clean run, see engine-reuse.ts) and frees them.
  * Never throws for anything the script does: every failure, limit and crash is in the outcome.
  */
 export async function runInSandbox(request: SandboxRequest): Promise<SandboxOutcome> {
@@ -94,7 +95,8 @@ class SandboxRun {
   private readonly limits: CodeModeLimits;
   private readonly startedAt = performance.now();
   private readonly deadline: number;
-  private readonly cancelCalls = new AbortController();
+  /** Aborts the tool calls still running when the run ends; made with the first call (an abort builds an error). */
+  private cancelCalls: AbortController | undefined;
   private readonly logs: LogEntry[] = [];
   private logBytes = 0;
   private logsTruncated = false;
@@ -107,8 +109,8 @@ class SandboxRun {
   private readonly limitsHit = new Set<LimitName>();
   private stopReason: LimitName | undefined;
   private wake: () => void = () => {};
+  private sandbox: PreparedSandbox | undefined;
   private engine: QuickJSWASMModule | undefined;
-  private runtime: QuickJSRuntime | undefined;
   private ctx: QuickJSContext | undefined;
 
   constructor(request: SandboxRequest) {
@@ -134,12 +136,9 @@ class SandboxRun {
     }
     if (this.stopReason !== undefined && error === undefined) error = this.stopError(this.stopReason);
     const cancelledCalls = [...this.inFlight].map(({ record }) => `${record.server}.${record.tool}`);
-    this.cancelCalls.abort();
+    this.cancelCalls?.abort();
     // Freeing this engine and preparing the next wait until the caller has the outcome.
-    setImmediate(() => {
-      this.dispose();
-      this.request.supply.replenish(this.limits.memoryMb);
-    });
+    this.release();
     return {
       resultJson: error ? undefined : resultJson,
       error,
@@ -155,8 +154,8 @@ class SandboxRun {
   private async evaluate(): Promise<{ resultJson?: string; error?: GuestError }> {
     const sandbox = await this.request.supply.take(this.limits.memoryMb);
     const { engine, runtime, ctx, helpers } = sandbox;
+    this.sandbox = sandbox;
     this.engine = engine;
-    this.runtime = runtime;
     this.ctx = ctx;
     runtime.setMemoryLimit(this.limits.memoryMb * MB);
     runtime.setMaxStackSize(this.limits.stackKb * 1024);
@@ -362,7 +361,7 @@ class SandboxRun {
     // Started now, inside a promise: a host that throws synchronously fails this call instead of
     // leaving it running (or rejecting unhandled).
     new Promise<string | undefined>((resolve) =>
-      resolve(this.request.host.callTool(server, tool, argsJson, this.cancelCalls.signal)),
+      resolve(this.request.host.callTool(server, tool, argsJson, this.cancelSignal())),
     ).then(
       (text) => {
         this.finishCall(entry, began, true, text === undefined ? 0 : Buffer.byteLength(text), undefined);
@@ -375,6 +374,11 @@ class SandboxRun {
       },
     );
     return deferred.handle;
+  }
+
+  private cancelSignal(): AbortSignal {
+    this.cancelCalls ??= new AbortController();
+    return this.cancelCalls.signal;
   }
 
   private hostSearch(ctx: QuickJSContext, requestJson: string): QuickJSHandle {
@@ -528,23 +532,24 @@ class SandboxRun {
   }
 
   /**
-   * Frees the engine after a clean finish. After a stop (timeout, memory, a trap) the engine may
-   * hold objects QuickJS would assert on while freeing, so it is dropped whole instead: it was
-   * never going to be reused, and its WebAssembly memory goes with it.
+   * Hands the sandbox back to the supply (see PreparedSandbox.finish): freed and its engine kept,
+   * or dropped. From here on, nothing of this run touches the engine: a call that settles later
+   * finds no context.
    */
-  private dispose(): void {
-    const clean = this.cleanFinish && this.stopReason === undefined && this.inFlight.size === 0;
-    this.inFlight.clear();
-    if (clean) {
-      try {
-        this.ctx?.dispose();
-        this.runtime?.dispose();
-      } catch {
-        // a leaked handle: the engine is dropped all the same
-      }
+  private release(): void {
+    if (this.sandbox !== undefined) {
+      const end: RunEnd = {
+        finishedCleanly: this.cleanFinish && this.stopReason === undefined,
+        limitsHit: this.limitsHit.size,
+        pendingHostWork: this.inFlight.size + this.pendingOther,
+      };
+      this.request.supply.release(this.sandbox, end, this.limits.memoryMb);
+    } else {
+      this.request.supply.replenish(this.limits.memoryMb);
     }
+    this.inFlight.clear();
+    this.sandbox = undefined;
     this.ctx = undefined;
-    this.runtime = undefined;
     this.engine = undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  cachedSandboxScript,
   moduleStatementHint,
   SCRIPT_FILENAME,
   SCRIPT_LINE_OFFSET,
@@ -220,5 +221,26 @@ describe("moduleStatementHint", () => {
 
   it.each(cases)("$name", ({ code, line, expected }) => {
     expect(moduleStatementHint(code, line, "engine message")).toBe(expected);
+  });
+});
+
+describe("cachedSandboxScript", () => {
+  it.each([
+    ["plain JavaScript", "return 1"],
+    ["TypeScript", "const n: number = 2;\nreturn n as number;"],
+    ["a syntax error", "return (1"],
+  ])("answers %s as toSandboxScript does, the first time and again", (_name, code) => {
+    const fresh = toSandboxScript(code);
+    expect(cachedSandboxScript(code)).toEqual(fresh);
+    expect(cachedSandboxScript(code)).toEqual(fresh);
+  });
+
+  it("keeps the latest scripts and forgets the oldest", () => {
+    const first = cachedSandboxScript("return 'first'");
+    expect(cachedSandboxScript("return 'first'")).toBe(first);
+    for (let i = 0; i < 40; i++) cachedSandboxScript(`return ${i}`);
+    const again = cachedSandboxScript("return 'first'");
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
   });
 });

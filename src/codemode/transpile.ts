@@ -57,3 +57,29 @@ function hintFor(message: string): string {
   }
   return message;
 }
+
+/** Scripts remembered by cachedSandboxScript, and the longest code it remembers. */
+const CACHE_ENTRIES = 32;
+const CACHE_MAX_CODE_CHARS = 16 * 1024;
+const cache = new Map<string, TranspileResult>();
+
+/**
+ * toSandboxScript, remembering the latest short scripts: a model that runs the same code again
+ * (a retry, a poll) does not pay for stripping it again. Same input, same result: the result is
+ * plain immutable data.
+ */
+export function cachedSandboxScript(code: string): TranspileResult {
+  const known = cache.get(code);
+  if (known !== undefined) {
+    // Most recently used last: the first entry is the one to forget.
+    cache.delete(code);
+    cache.set(code, known);
+    return known;
+  }
+  const result = toSandboxScript(code);
+  if (code.length <= CACHE_MAX_CODE_CHARS) {
+    cache.set(code, result);
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+  return result;
+}
