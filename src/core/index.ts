@@ -31,4 +31,5 @@ export {
   PREFIX_SEPARATOR,
   SERVER_NAME_PATTERN,
 } from "./names.js";
+export { isPlainMessage } from "./plain-message.js";
 export { stateDirectory } from "./state-dir.js";

@@ -11,6 +11,7 @@ import type { Logger } from "../core/index.js";
 import type { ClientChannel, GatewayBackend } from "./backend.js";
 import { CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, openingEra } from "./era.js";
 import { Continuations } from "./input-required.js";
+import { usePlainReader } from "./line-reader.js";
 import { createDownstreamServer } from "./server.js";
 
 export interface StdioSession {
@@ -82,8 +83,11 @@ export async function serveStdio(backend: GatewayBackend, log?: Logger): Promise
   /** What a modern client declared in its first request: upstreams are told, as for initialize. */
   let declared: ClientCapabilities | undefined;
   let declaredInfo: Implementation | undefined;
+  const stdio = new StdioServerTransport();
+  // The client's lines are read once, the common shapes without the SDK's schema copy.
+  usePlainReader(stdio);
   const transport = new WatchedTransport(
-    new StdioServerTransport(),
+    stdio,
     (message) => {
       const opening = openingEra(message);
       if (opening.era === "modern") {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -68,5 +68,38 @@ describe("AuditLog", () => {
     expect(() => log.append(record)).not.toThrow();
     expect(() => log.append(record)).not.toThrow();
     expect(lines.filter((l) => l.includes("audit log"))).toHaveLength(1);
+  });
+
+  it("writes to the file now at the path after another process rotated or removed it", async () => {
+    const path = join(dir, "audit.log");
+    const log = new AuditLog(path, createLogger({ write: () => {} }));
+    log.append({ ...record, tool: "first" });
+    // Another gateway rotated the log: the next line starts the new file, not the old one.
+    await rename(path, `${path}.1`);
+    log.append({ ...record, tool: "second" });
+    // A person removed it: the next line recreates it.
+    await rm(path);
+    log.append({ ...record, tool: "third" });
+    log.close();
+    const tools = async (file: string) =>
+      (await readFile(file, "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as AuditRecord).tool);
+    expect(await tools(`${path}.1`)).toEqual(["first"]);
+    expect(await tools(path)).toEqual(["third"]);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it("closes idempotently, and a record after close opens the file again", async () => {
+    const path = join(dir, "audit.log");
+    const log = new AuditLog(path, createLogger({ write: () => {} }));
+    log.append(record);
+    log.close();
+    log.close();
+    log.append({ ...record, tool: "after" });
+    log.close();
+    const lines = (await readFile(path, "utf8")).trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as AuditRecord).tool)).toEqual(["t", "after"]);
   });
 });

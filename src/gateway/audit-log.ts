@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describeError, type Logger, stateDirectory } from "../core/index.js";
 import type { PolicyDecision } from "../registry/index.js";
@@ -64,11 +64,16 @@ export function auditLogPath(env: Readonly<Record<string, string | undefined>>):
 export const DEFAULT_AUDIT_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
- * An append-only JSON-lines file. Each record is one `appendFileSync` (O_APPEND: a line from
- * another gateway writing the same file is never interleaved inside ours). When the file would
- * pass `maxBytes` it becomes `<path>.1` (replacing the previous one) and a new file starts, so the
- * log never holds more than about twice `maxBytes`. A write that fails is reported once on the
- * log and never fails the call it records. No handle stays open, so there is nothing to close.
+ * An append-only JSON-lines file. The file is opened once (O_APPEND: a line from another gateway
+ * writing the same file is never interleaved inside ours) and each record is one synchronous
+ * write, so a call's line is on disk before its answer leaves. Before each write the path is
+ * looked at (one stat, cheaper than the open and close a per-line append costs): when the file
+ * was removed or replaced (another gateway rotated it, a person deleted it) the new file at the
+ * path is opened, so lines never go to a file that is no longer the log. When the file would pass
+ * `maxBytes` it becomes `<path>.1` (replacing the previous one) and a new file starts, so the log
+ * never holds more than about twice `maxBytes`. A write that fails is reported once on the log and
+ * never fails the call it records. `close()` closes the file (idempotent); a later record opens
+ * it again.
  */
 export class AuditLog {
   readonly path: string;
@@ -76,6 +81,8 @@ export class AuditLog {
   private readonly log: Logger;
   private size: number | undefined;
   private warned = false;
+  /** The open file and its inode, or undefined when closed. */
+  private file: { fd: number; ino: number } | undefined;
 
   constructor(path: string, log: Logger, maxBytes = DEFAULT_AUDIT_MAX_BYTES) {
     this.path = path;
@@ -87,28 +94,62 @@ export class AuditLog {
     const line = `${JSON.stringify(record)}\n`;
     const bytes = Buffer.byteLength(line);
     try {
-      if (this.size === undefined) {
-        mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-        this.size = fileSize(this.path);
-      }
-      if (this.size > 0 && this.size + bytes > this.maxBytes) {
+      if (this.size === undefined) mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      const at = inodeAt(this.path);
+      if (this.file === undefined || at !== this.file.ino) this.open();
+      const size = this.size ?? 0;
+      if (size > 0 && size + bytes > this.maxBytes) {
+        // Closed first: some systems refuse to rename a file that is open.
+        this.close();
         renameSync(this.path, `${this.path}.1`);
-        this.size = 0;
+        this.open();
       }
-      appendFileSync(this.path, line, { mode: 0o600 });
-      this.size += bytes;
+      writeSync(this.requireFd(), line);
+      this.size = (this.size ?? 0) + bytes;
     } catch (error) {
       this.size = undefined;
+      this.close();
       if (!this.warned) this.log.warn(`audit log ${this.path}: ${describeError(error)}`);
       this.warned = true;
     }
   }
+
+  /** Closes the file; idempotent. */
+  close(): void {
+    const file = this.file;
+    this.file = undefined;
+    if (file === undefined) return;
+    try {
+      closeSync(file.fd);
+    } catch {
+      // Nothing to do: the descriptor is gone either way.
+    }
+  }
+
+  /** (Re)opens the file at the path, creating it private to the user; its size is where lines go on. */
+  private open(): void {
+    this.close();
+    const fd = openSync(this.path, "a", 0o600);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) {
+      closeSync(fd);
+      throw new Error(`${this.path} is not a file`);
+    }
+    this.file = { fd, ino: stats.ino };
+    this.size = stats.size;
+  }
+
+  private requireFd(): number {
+    if (this.file === undefined) throw new Error(`${this.path} is not open`);
+    return this.file.fd;
+  }
 }
 
-function fileSize(path: string): number {
+/** The inode of the file at `path`, or undefined when there is none. */
+function inodeAt(path: string): number | undefined {
   try {
-    return statSync(path).size;
+    return statSync(path).ino;
   } catch {
-    return 0;
+    return undefined;
   }
 }

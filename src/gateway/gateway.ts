@@ -319,6 +319,7 @@ export class Gateway implements GatewayBackend {
     this.reloader.close();
     this.secrets.close();
     await Promise.all([this.upstreams.close(graceMs), closeCodeMode()]);
+    this.audit.close();
   }
 
   /**

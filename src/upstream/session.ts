@@ -45,6 +45,7 @@ import {
   retryParams,
 } from "./input-required.js";
 import { findNeedsAuth, needsAuthError, TokenSource } from "./oauth/index.js";
+import { relayedToolResultSchema } from "./plain-result.js";
 import { redactingLogger } from "./redacting-logger.js";
 import {
   describeHttpFailure,
@@ -749,10 +750,14 @@ export class UpstreamSession {
     return this.forward(what, options, async () => {
       let leg = params;
       for (let round = 0; ; round++) {
-        const answer: unknown = await client.request(
-          { method, params: this.withLogLevel(client, leg) },
-          { ...this.requestOptions(options), allowInputRequired: true },
-        );
+        const request = { method, params: this.withLogLevel(client, leg) };
+        const requestOptions = { ...this.requestOptions(options), allowInputRequired: true };
+        // A tool's result is forwarded as the upstream said it: the common shapes skip the SDK's
+        // copy-and-check (the downstream server checks what it sends anyway).
+        const schema = method === "tools/call" ? relayedToolResultSchema(client) : undefined;
+        const answer: unknown = schema
+          ? await client.request(request, schema, requestOptions)
+          : await client.request(request, requestOptions);
         if (!isInputRequired(answer)) return answer as T;
         if (round >= MAX_INPUT_ROUNDS) {
           throw this.inputFailure(

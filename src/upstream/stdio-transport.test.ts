@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { JSONRPCMessage } from "@modelcontextprotocol/client";
+import { Client, type JSONRPCMessage } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../core/index.js";
 import { spawnTracked, stopTree } from "./child-process.js";
@@ -396,5 +396,51 @@ describe("stopTree", () => {
     expect(child.signalCode).toBe("SIGKILL");
     await stopTree(child, 300); // already stopped: resolves at once
     expect(await waitGone(child.pid as number)).toBe(true);
+  });
+});
+
+/**
+ * A server that answers tools/call with two progress notifications: the first on its own, the
+ * second in the same write as the response (as a fast server's last progress often arrives).
+ */
+const PROGRESS_WITH_ANSWER = `
+process.stdin.setEncoding("utf8");
+let rest = "";
+const send = (...messages) => process.stdout.write(messages.map((m) => JSON.stringify(m) + "\\n").join(""));
+process.stdin.on("data", (chunk) => {
+  const lines = (rest + chunk).split("\\n");
+  rest = lines.pop();
+  for (const line of lines) {
+    const m = JSON.parse(line);
+    if (m.method === "initialize") {
+      send({ jsonrpc: "2.0", id: m.id, result: { protocolVersion: "2025-11-25", capabilities: { tools: {} }, serverInfo: { name: "p", version: "1" } } });
+    } else if (m.method === "tools/call") {
+      const progressToken = m.params._meta.progressToken;
+      send({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: 1, total: 2 } });
+      setTimeout(() => send(
+        { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: 2, total: 2 } },
+        { jsonrpc: "2.0", id: m.id, result: { content: [{ type: "text", text: "done" }] } },
+      ), 20);
+    }
+  }
+});
+process.stdin.on("end", () => process.exit(0));
+`;
+
+describe("StdioTransport under the SDK client", () => {
+  it("delivers a progress notification that arrives in the same chunk as its response before the response", async () => {
+    const h = harness(PROGRESS_WITH_ANSWER);
+    const client = new Client({ name: "t", version: "1" });
+    await client.connect(h.transport);
+    for (let call = 0; call < 3; call++) {
+      const seen: number[] = [];
+      const result = await client.request(
+        { method: "tools/call", params: { name: "p" } },
+        { onprogress: (progress) => seen.push(progress.progress) },
+      );
+      expect(result.content).toEqual([{ type: "text", text: "done" }]);
+      expect(seen).toEqual([1, 2]);
+    }
+    await client.close();
   });
 });

@@ -49,6 +49,10 @@ export class StdioTransport implements Transport {
   private readonly maxMessageBytes: number;
   /** Whether the line being discarded has been answered already (its id was at its start). */
   private oversizedAnswered = false;
+  /** A notification was handed on in this turn of the event loop (see deliver). */
+  private notifiedThisTurn = false;
+  /** Responses waiting for the next turn; while any wait, later ones wait too, to keep their order. */
+  private deferred = 0;
   private readonly tail: string[] = [];
   private closed = false;
   private markStderrEnded: () => void = () => {};
@@ -212,15 +216,31 @@ export class StdioTransport implements Transport {
   }
 
   /**
-   * Hands a message to the client. Responses wait for the next turn of the event loop: the SDK
-   * client runs notification handlers a little later than response handlers, so a progress
-   * notification that arrives together with its call's response would otherwise find the call
-   * already finished and be dropped (typescript-sdk issue #2580).
+   * Hands a message to the client. The SDK client runs notification handlers a little later than
+   * response handlers, so a progress notification that arrives together with its call's response
+   * would find the call already finished and be dropped (typescript-sdk issue #2580). So a
+   * response waits for the next turn of the event loop when a notification was handed on in this
+   * turn; otherwise (most answers: no notification went before them) it is handed on at once,
+   * without the extra turn. Deferred responses keep their order (immediates run first in, first out).
    */
   private deliver(message: JSONRPCMessage): void {
     if ("id" in message && !("method" in message)) {
-      setImmediate(() => this.onmessage?.(message));
+      if (this.notifiedThisTurn || this.deferred > 0) {
+        this.deferred += 1;
+        setImmediate(() => {
+          this.deferred -= 1;
+          this.onmessage?.(message);
+        });
+        return;
+      }
+      this.onmessage?.(message);
       return;
+    }
+    if ("method" in message && !("id" in message) && !this.notifiedThisTurn) {
+      this.notifiedThisTurn = true;
+      setImmediate(() => {
+        this.notifiedThisTurn = false;
+      });
     }
     this.onmessage?.(message);
   }
