@@ -34,15 +34,20 @@ function serve(port: MessagePort, start: WorkerStart): void {
   ): Promise<string | undefined> {
     const callId = nextCallId++;
     return new Promise((resolve, reject) => {
-      pending.set(callId, { runId, resolve, reject });
-      signal?.addEventListener(
-        "abort",
-        () => {
-          // Left unsettled on purpose: the run is over and its record of the call stays as reported.
-          if (pending.delete(callId)) post({ type: "cancelCall", runId, callId });
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        // Left unsettled on purpose: the run is over and its record of the call stays as reported.
+        if (pending.delete(callId)) post({ type: "cancelCall", runId, callId });
+      };
+      // The run's signal outlives its calls: each call's listener goes when the call settles, or a
+      // script making many calls would pile them up on it.
+      const settle =
+        <T>(finish: (value: T) => void) =>
+        (value: T) => {
+          signal?.removeEventListener("abort", onAbort);
+          finish(value);
+        };
+      pending.set(callId, { runId, resolve: settle(resolve), reject: settle(reject) });
+      signal?.addEventListener("abort", onAbort, { once: true });
       post(message(callId));
     });
   }

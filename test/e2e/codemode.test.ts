@@ -120,6 +120,16 @@ describe("execute_code", () => {
     expect(texts).toContain("console:\n[log] shape { a: [ 1, { b: 2 } ] }\n[warn] careful");
   });
 
+  it("a script making many calls in turn leaves no abort listeners piling up (no leak warning)", async () => {
+    const result = await run(
+      `let n = 0; for (let i = 0; i < 15; i++) n += Number((await tools.fixture.add({ a: i, b: 0 })).sum ?? 0); return "done"`,
+    );
+    expect(textOf(result)).toContain("done");
+    // Give the worker's stderr time to reach the gateway's.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(session.stderr()).not.toMatch(/MaxListenersExceeded/);
+  });
+
   it("offers search() inside the sandbox", async () => {
     const result = await run(
       `const r = await search("add two numbers"); return r.tools.map(t => t.declaration)`,
