@@ -194,4 +194,23 @@ describe("console formatting", () => {
     );
     expect(text).toBe('{ s: "x", n: [ 1 ] }');
   });
+
+  // The formatter is compiled on the first log of a run (prelude.ts FORMATTER): by then the
+  // script may have replaced anything it would have used.
+  it("formats every log when the script has replaced Object.freeze before its first one", async () => {
+    const logs = await logsOf(
+      'Object.freeze = () => { throw new Error("no"); };\nconsole.log({ a: 1 });\nconsole.log([2]);',
+    );
+    expect(logs).toEqual(["{ a: 1 }", "[ 2 ]"]);
+  });
+
+  it("describes a thrown object when the script has replaced JSON and Object.keys first", async () => {
+    const result = await executeCode({
+      code: 'JSON.stringify = () => "evil";\nObject.keys = () => [];\nthrow { code: 7 };',
+      limits: DEFAULT_LIMITS,
+      catalogue: {},
+      host,
+    });
+    expect(result.error).toMatchObject({ name: "Thrown", message: "{ code: 7 }" });
+  });
 });

@@ -6,7 +6,7 @@ import type {
 } from "quickjs-emscripten-core";
 import { VoidError } from "../core/index.js";
 import { mayReuseEngine } from "./engine-reuse.js";
-import { PRELUDE } from "./prelude.js";
+import { FORMATTER, PRELUDE } from "./prelude.js";
 import { instantiate } from "./wasm.js";
 
 /** What the guest's host functions do; bound to one run when the sandbox is taken. */
@@ -154,8 +154,14 @@ export class SandboxSupply {
       bindings().log(ctx.getString(level), ctx.getString(text));
     });
     const search = ctx.newFunction("search", (request) => bindings().search(ctx.getString(request)));
-    const helpers = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, call, log, search));
-    for (const handle of [factory, call, log, search]) handle.dispose();
+    // The console formatting is compiled on first use, by the run that needs it (prelude.ts).
+    // A failure (out of memory, the run's interrupt) is thrown in the guest, where it happened.
+    const formatter = ctx.newFunction("formatter", () => {
+      const made = ctx.evalCode(FORMATTER, "voidmcp-format.js");
+      return made.error !== undefined ? { error: made.error } : made.value;
+    });
+    const helpers = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, call, log, search, formatter));
+    for (const handle of [factory, call, log, search, formatter]) handle.dispose();
     let finished = false;
     return {
       engine,
