@@ -41,6 +41,42 @@ describe("SandboxPool", () => {
     expect(pool.size).toBe(1);
   });
 
+  // Runs beyond the idle workers take the first worker free: one given back or one started.
+  it("runs a burst larger than its workers, each run once, within maxConcurrentRuns workers", async () => {
+    const pool = new SandboxPool();
+    pools.push(pool);
+    const limits = { ...DEFAULT_LIMITS, maxConcurrentRuns: 2, maxQueuedRuns: 10 };
+    pool.prewarm(limits.memoryMb);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        pool.run({ code: `return ${i}`, catalogueJson: "{}", limits, host }),
+      ),
+    );
+    expect(
+      answers.map((answer) =>
+        answer.kind === "ran" && answer.report.outcome.kind === "ran"
+          ? answer.report.outcome.resultJson
+          : answer,
+      ),
+    ).toEqual(Array.from({ length: 8 }, (_, i) => String(i)));
+    expect(pool.size).toBeLessThanOrEqual(2);
+  });
+
+  it("cancels runs waiting for a worker when it closes", async () => {
+    const pool = new SandboxPool();
+    pools.push(pool);
+    const limits = { ...DEFAULT_LIMITS, maxConcurrentRuns: 3 };
+    const answers = Array.from({ length: 3 }, () =>
+      pool.run({ code: "return 1", catalogueJson: "{}", limits, host }),
+    );
+    await pool.close();
+    expect((await Promise.all(answers)).map((answer) => answer.kind)).toEqual([
+      "cancelled",
+      "cancelled",
+      "cancelled",
+    ]);
+  });
+
   it("never warms beyond maxConcurrentRuns, even back to back", async () => {
     const pool = await runs(1, 4, 0);
     await wait(300);

@@ -21,6 +21,12 @@ interface Waiter {
   readonly grant: (granted: boolean) => void;
 }
 
+/** A run that holds a slot and waits for a worker: given back by a run, or newly started. */
+interface WorkerWaiter {
+  /** `undefined` when the pool closed; an Error when no worker could be started. */
+  readonly hand: (worker: SandboxWorker | Error | undefined) => void;
+}
+
 /**
  * The sandbox worker threads of the process. At most `maxConcurrentRuns` run at once, one per
  * worker; up to `maxQueuedRuns` more wait, in order; beyond that a run is refused at once. The
@@ -32,10 +38,13 @@ export class SandboxPool {
   private readonly workers = new Set<SandboxWorker>();
   private readonly idle: SandboxWorker[] = [];
   private readonly queue: Waiter[] = [];
+  private readonly handoff: WorkerWaiter[] = [];
   private running = 0;
   private limits: AdmissionLimits = DEFAULT_LIMITS;
-  /** A worker on its way for prewarm, taken by the first run that finds no idle one. */
-  private warming: Promise<SandboxWorker | undefined> | undefined;
+  /** A worker on its way (prewarm, a burst, a replacement); it goes to a run waiting for one, else idle. */
+  private warming = 0;
+  /** Of those, the ones not yet in `workers`: counted against maxConcurrentRuns all the same. */
+  private unspawned = 0;
   private reapTimer: NodeJS.Timeout | undefined;
   /** Counts closes: a worker that finishes starting after a close is not kept. */
   private generation = 0;
@@ -58,6 +67,7 @@ export class SandboxPool {
     let worker: SandboxWorker | undefined;
     try {
       worker = await this.takeWorker(request.limits.memoryMb);
+      if (worker === undefined) return { kind: "cancelled" };
       return { kind: "ran", report: await worker.run(request) };
     } catch (error) {
       return { kind: "failed", message: failureText(error) };
@@ -70,27 +80,43 @@ export class SandboxPool {
 
   /** Starts a worker and its first sandbox now, unless the pool has one already. */
   prewarm(memoryMb: number): void {
-    if (this.workers.size > 0 || this.warming !== undefined) return;
+    if (this.workers.size > 0 || this.warming > 0) return;
     this.warm(memoryMb);
   }
 
   private warm(memoryMb: number): void {
     const generation = this.generation;
-    const warming = this.spawn(memoryMb).then(
-      (worker) => worker,
-      () => undefined,
+    // Handed on once it has started (or failed to: its run reports that), never while starting:
+    // a run waiting for a worker would wait for this one while a running one is given back sooner.
+    this.warming += 1;
+    this.unspawned += 1;
+    const spawned = this.spawn(memoryMb);
+    const inWorkers = () => {
+      if (this.generation === generation) this.unspawned -= 1;
+    };
+    void spawned.then(inWorkers, inWorkers);
+    const warming = spawned.then(
+      (worker) =>
+        worker.ready.then(
+          () => worker,
+          () => worker,
+        ),
+      (error: unknown) => (error instanceof Error ? error : new Error(failureText(error))),
     );
-    this.warming = warming;
     void warming.then((worker) => {
-      if (worker === undefined) return;
       if (generation !== this.generation) {
-        void worker.terminate();
+        if (!(worker instanceof Error)) void worker.terminate();
         return;
       }
-      // Else a run took it already.
-      if (this.warming !== warming) return;
-      this.warming = undefined;
-      this.giveBack(worker, memoryMb);
+      this.warming -= 1;
+      if (!(worker instanceof Error)) {
+        this.giveBack(worker, memoryMb);
+        return;
+      }
+      // No worker could be started: a run waiting for one fails, unless a running one will be
+      // given back to it.
+      const busy = [...this.workers].some((each) => each.alive);
+      if (!busy) for (const waiter of this.handoff.splice(0)) waiter.hand(worker);
     });
   }
 
@@ -98,8 +124,10 @@ export class SandboxPool {
   async close(): Promise<void> {
     clearTimeout(this.reapTimer);
     this.generation += 1;
-    this.warming = undefined;
+    this.warming = 0;
+    this.unspawned = 0;
     for (const waiter of this.queue.splice(0)) waiter.grant(false);
+    for (const waiter of this.handoff.splice(0)) waiter.hand(undefined);
     const workers = [...this.workers];
     this.workers.clear();
     this.idle.length = 0;
@@ -150,29 +178,34 @@ export class SandboxPool {
 
   /**
    * An idle worker whose sandbox is prepared, else any idle one (it finishes preparing first),
-   * else the one warming, else a new one. Finding none prepared means runs come faster than one
-   * worker prepares sandboxes (a burst): another worker is then warmed, room permitting, so that
-   * the next run finds one ready while this one prepares; the reaper stops it once the burst is over.
+   * else the first worker to become free: one given back by a run, or one started now. Finding
+   * none prepared means runs come faster than one worker prepares sandboxes (a burst): another
+   * worker is then warmed, room permitting, so that a later run finds one ready; the reaper
+   * stops it once the burst is over. A run never waits for a worker to start while a running one
+   * is given back sooner (a few milliseconds against the tens or hundreds a new worker takes).
+   * `undefined` when the pool closed meanwhile.
    */
-  private async takeWorker(memoryMb: number): Promise<SandboxWorker> {
+  private async takeWorker(memoryMb: number): Promise<SandboxWorker | undefined> {
     for (let i = this.idle.length - 1; i >= 0; i--) if (!this.idle[i]?.alive) this.idle.splice(i, 1);
     const preparedAt = this.idle.findLastIndex((worker) => worker.prepared);
     if (preparedAt >= 0) return this.idle.splice(preparedAt, 1)[0] as SandboxWorker;
     this.warmForBurst(memoryMb);
     const unprepared = this.idle.pop();
     if (unprepared !== undefined) return unprepared;
-    if (this.warming !== undefined) {
-      const warming = this.warming;
-      this.warming = undefined;
-      const worker = await warming;
-      if (worker?.alive) return worker;
-    }
-    return this.spawn(memoryMb);
+    // Every worker is busy (this run holds a slot, so one more fits within maxConcurrentRuns).
+    // One worker starting per run waiting, room permitting: the burst's later runs find them ready.
+    const room = this.workers.size + this.unspawned < this.limits.maxConcurrentRuns;
+    if (this.warming <= this.handoff.length && room) this.warm(memoryMb);
+    const handed = await new Promise<SandboxWorker | Error | undefined>((hand) =>
+      this.handoff.push({ hand }),
+    );
+    if (handed instanceof Error) throw handed;
+    return handed;
   }
 
   private warmForBurst(memoryMb: number): void {
     const room = this.workers.size + 1 < this.limits.maxConcurrentRuns;
-    if (this.warming === undefined && this.idle.length <= 1 && room) this.warm(memoryMb);
+    if (this.warming === 0 && this.idle.length <= 1 && room) this.warm(memoryMb);
   }
 
   private async spawn(memoryMb: number): Promise<SandboxWorker> {
@@ -189,12 +222,18 @@ export class SandboxPool {
 
   private giveBack(worker: SandboxWorker, memoryMb: number): void {
     if (worker.alive && this.workers.has(worker)) {
+      const waiter = this.handoff.shift();
+      if (waiter !== undefined) {
+        waiter.hand(worker);
+        return;
+      }
       this.idle.push(worker);
     } else {
       this.workers.delete(worker);
       // A worker stopped by force is replaced at once, so that the next run finds one prepared.
-      const room = this.workers.size < this.limits.maxConcurrentRuns;
-      if (this.idle.length === 0 && this.warming === undefined && room) this.warm(memoryMb);
+      const room = this.workers.size + this.unspawned < this.limits.maxConcurrentRuns;
+      const wanted = (this.idle.length === 0 && this.warming === 0) || this.handoff.length > this.warming;
+      if (wanted && room) this.warm(memoryMb);
     }
     this.scheduleReap();
   }
