@@ -98,21 +98,30 @@ export class SandboxPool {
     const warming = spawned.then(
       (worker) =>
         worker.ready.then(
-          () => worker,
-          () => worker,
+          () => ({ worker, started: true }),
+          () => ({ worker, started: false }),
         ),
       (error: unknown) => (error instanceof Error ? error : new Error(failureText(error))),
     );
-    void warming.then((worker) => {
+    void warming.then((warmed) => {
       if (generation !== this.generation) {
-        if (!(worker instanceof Error)) void worker.terminate();
+        if (!(warmed instanceof Error)) void warmed.worker.terminate();
         return;
       }
       this.warming -= 1;
-      if (!(worker instanceof Error)) {
-        this.giveBack(worker, memoryMb);
+      if (!(warmed instanceof Error)) {
+        const { worker, started } = warmed;
+        if (started) {
+          this.giveBack(worker, memoryMb);
+          return;
+        }
+        // It failed to start: a run waiting for a worker reports why. Nothing starts another
+        // here (giveBack would replace it, and one that cannot start would be replaced forever).
+        this.workers.delete(worker);
+        this.handoff.shift()?.hand(worker);
         return;
       }
+      const worker = warmed;
       // No worker could be started: a run waiting for one fails, unless a running one will be
       // given back to it.
       const busy = [...this.workers].some((each) => each.alive);
