@@ -2,17 +2,21 @@ import {
   closeSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 import {
+  cacheNeedsRenewal,
   codeCacheDir,
   codeCacheEnabled,
   codeCacheFile,
@@ -20,6 +24,7 @@ import {
   SECTION_READER,
   type SectionName,
   type SectionSpan,
+  staleCacheFiles,
   unescapeSection,
 } from "./code-cache.js";
 
@@ -100,12 +105,21 @@ export function runBundled({ file, bodyHash }: BundledRun): void {
     // A while after start the functions that answering `initialize` needed are compiled too.
     setTimeout(() => {
       wroteFull = writeCache(compiled, full, debug);
-      if (wroteFull) removeQuietly(partial);
+      if (wroteFull) {
+        removeQuietly(partial);
+        removeStale(dirname(full), [basename(full)], debug);
+      }
     }, CODE_CACHE_WRITE_DELAY_MS).unref();
     // A run that ends sooner still leaves what it compiled, unless an earlier one did.
     process.once("exit", () => {
       if (!wroteFull && used === undefined) writeCache(compiled, partial, debug);
     });
+  }
+
+  if (used !== undefined) {
+    const path = used === "full" ? full : partial;
+    // Off the start's path, like the write: a file in use must not look unused to removeStale.
+    if (path !== undefined) setTimeout(() => renewIfOld(path), CODE_CACHE_WRITE_DELAY_MS).unref();
   }
 
   const module = { exports: {} };
@@ -156,6 +170,28 @@ function removeQuietly(path: string): void {
     rmSync(path, { force: true });
   } catch {
     // nothing to remove, or nothing we could do about it
+  }
+}
+
+/** Removes voidmcp's cache files in `dir` that no start has used for a long while (code-cache.ts). */
+function removeStale(dir: string, keep: string[], debug: (message: string) => void): void {
+  try {
+    const entries = readdirSync(dir).map((name) => ({ name, mtimeMs: statSync(join(dir, name)).mtimeMs }));
+    for (const name of staleCacheFiles(entries, keep, Date.now())) {
+      removeQuietly(join(dir, name));
+      debug(`removed ${join(dir, name)} (unused for long)`);
+    }
+  } catch {
+    // only tidying: a file gone meanwhile or a directory not listable leaves things as they were
+  }
+}
+
+function renewIfOld(path: string): void {
+  try {
+    const now = Date.now();
+    if (cacheNeedsRenewal(statSync(path).mtimeMs, now)) utimesSync(path, new Date(now), new Date(now));
+  } catch {
+    // only bookkeeping
   }
 }
 

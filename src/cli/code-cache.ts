@@ -148,3 +148,45 @@ export function codeCacheEnabled(env: Readonly<Record<string, string | undefined
   const value = env.VOIDMCP_CODE_CACHE?.trim().toLowerCase();
   return !(value === "0" || value === "off" || value === "false" || value === "no");
 }
+
+/**
+ * How long a cache file may go unused before a start that writes a full cache removes it. Each
+ * bundle version (and Node version) leaves a file of ~2 MB; after an upgrade the old one is never
+ * read again. A file in use is kept fresh: a start that uses it renews its time once a day
+ * (`cacheNeedsRenewal`), so only files no installed voidmcp has used for this long go.
+ */
+export const CACHE_UNUSED_MS = 30 * 24 * 60 * 60 * 1000;
+/** How old a used cache file's time may be before the start that used it renews it. */
+export const CACHE_RENEW_MS = 24 * 60 * 60 * 1000;
+
+/** voidmcp's cache files (`codeCacheFile`), and the temporary files of writes that never finished. */
+const CACHE_NAME = /^bundle-[A-Za-z0-9._-]+\.v8cache(?:\.\d+\.tmp)?$/;
+
+export interface CacheEntry {
+  readonly name: string;
+  /** Last modified, ms since the epoch. */
+  readonly mtimeMs: number;
+}
+
+/**
+ * The files of a cache directory to remove: voidmcp's cache files (not others' files, the
+ * directory is ours only by name) other than `keep`, unchanged for longer than `maxAgeMs`.
+ */
+export function staleCacheFiles(
+  entries: readonly CacheEntry[],
+  keep: readonly string[],
+  nowMs: number,
+  maxAgeMs: number = CACHE_UNUSED_MS,
+): string[] {
+  return entries
+    .filter(
+      (entry) =>
+        CACHE_NAME.test(entry.name) && !keep.includes(entry.name) && nowMs - entry.mtimeMs > maxAgeMs,
+    )
+    .map((entry) => entry.name);
+}
+
+/** Whether a cache file just used should have its time renewed (so that it is not taken as unused). */
+export function cacheNeedsRenewal(mtimeMs: number, nowMs: number): boolean {
+  return nowMs - mtimeMs > CACHE_RENEW_MS;
+}
