@@ -20,7 +20,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { extractBody } from "../src/cli/code-cache.js";
+import { extractSection, SECTION_READER } from "../src/cli/code-cache.js";
 import { BUNDLE, LICENSES } from "./bundle.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -104,12 +104,22 @@ export async function buildBinary(
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run bundle\` first`);
   await mkdir(outdir, { recursive: true });
   const path = join(outdir, binaryName(target));
-  const body = extractBody(await readFile(BUNDLE, "latin1"));
-  if (body === undefined) throw new Error(`${BUNDLE} carries no program: run \`npm run bundle\` again`);
+  const file = await readFile(BUNDLE, "latin1");
+  const body = extractSection(file, "BODY");
+  const wasm = extractSection(file, "WASM");
+  const worker = extractSection(file, "WORKER");
+  if (body === undefined || wasm === undefined || worker === undefined) {
+    throw new Error(`${BUNDLE} carries no program: run \`npm run bundle\` again`);
+  }
   const work = await mkdtemp(join(tmpdir(), "voidmcp-binary-"));
   try {
     const program = join(work, "voidmcp.cjs");
-    await writeFile(program, body, "latin1");
+    // The bundle's body reads Code Mode's data from sections of the bundle file; an executable
+    // has no such file, so the data goes inside, returned by a function of the reader's name
+    // (declared, so it exists before the program's first line runs).
+    const sections = JSON.stringify({ WASM: wasm, WORKER: worker });
+    const reader = `function ${SECTION_READER}(name) { return ${sections}[name]; }`;
+    await writeFile(program, `${body}\n${reader}\n`, "latin1");
     execFileSync(
       bun,
       [

@@ -9,13 +9,17 @@
  * start. Node 20 has no compile cache for ES modules, and compiling the whole 2 MB program was
  * the largest single cost of a start.
  *
+ * After the body come the data only Code Mode needs, each in a comment section of its own, read
+ * from the file when Code Mode starts (so a start neither compiles nor holds them): the engine's
+ * WebAssembly as base64, and the sandbox worker's source.
+ *
  * Three source modules are swapped for generated ones with the same exports (the only difference
  * between the bundle and the tsc build):
  * - src/codemode/wasm-bytes.ts reads the engine's .wasm from node_modules; the bundle's version
- *   imports it with esbuild's binary loader, so the bytes are in the file.
+ *   reads the WASM section of the bundle file.
  * - src/codemode/worker-script.ts points at the compiled sandbox worker entry; the bundle's
- *   version carries that worker, bundled first on its own (CommonJS, no wasm: the gateway's
- *   thread hands it the compiled engine), as source text started with `eval: true`. A worker of
+ *   version reads the WORKER section: that worker, bundled first on its own (CommonJS, no wasm:
+ *   the gateway's thread hands it the compiled engine), as source text started with `eval: true`. A worker of
  *   its own rather than the whole bundle re-entered: it loads a third of the code, and the CLI
  *   entry needs no guard against running in a worker.
  * - src/cli/version.ts reads package.json and asks git; the bundle's version has the version and
@@ -30,7 +34,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
-import { embedBody } from "../src/cli/code-cache.js";
+import { embedSection, SECTION_READER } from "../src/cli/code-cache.js";
 import { commitId, VERSION } from "../src/cli/version.js";
 import { workerBuildOptions } from "../src/codemode/worker-script.js";
 
@@ -45,16 +49,23 @@ interface Swap {
   readonly contents: string;
 }
 
-function swaps(workerCode: string): Swap[] {
-  const wasm = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+/** The engine's WebAssembly file in node_modules. */
+function wasmFile(): string {
+  return createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+}
+
+function swaps(): Swap[] {
   return [
     {
+      // The worker's source is kept (it starts every worker the pool adds): ~0.4 MB once Code Mode
+      // ran, none before.
       file: "src/codemode/worker-script.ts",
-      contents: `const code = ${JSON.stringify(workerCode)};\nexport function workerScript() { return { kind: "source", code }; }\n`,
+      contents: `let code;\nexport function workerScript() { code ??= ${SECTION_READER}("WORKER"); return { kind: "source", code }; }\n`,
     },
     {
+      // Read once per process (engine-module.ts compiles it once), then garbage.
       file: "src/codemode/wasm-bytes.ts",
-      contents: `import bytes from ${JSON.stringify(wasm)};\nexport function quickjsWasmBytes() { return bytes; }\n`,
+      contents: `export function quickjsWasmBytes() { return Buffer.from(${SECTION_READER}("WASM"), "base64"); }\n`,
     },
     {
       file: "src/cli/version.ts",
@@ -144,11 +155,10 @@ export async function bundle(): Promise<{ path: string; bytes: number }> {
     // A script compiled by node:vm cannot run `import()` without an experimental flag; esbuild
     // turns the remaining ones (of Node's built-in modules) into require().
     supported: { "dynamic-import": false },
-    loader: { ".wasm": "binary" },
     // jsonc-parser's "main" is a UMD build whose lazy require() calls an ESM bundle cannot serve;
     // its ESM build is the same code.
     alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
-    plugins: [swapPlugin(swaps(workerCode))],
+    plugins: [swapPlugin(swaps())],
     minify: true,
     keepNames: true,
     legalComments: "eof",
@@ -182,7 +192,16 @@ export async function bundle(): Promise<{ path: string; bytes: number }> {
   const entryCode = entry.outputFiles[0]?.text;
   if (entryCode === undefined) throw new Error("esbuild produced no bundle entry");
   await mkdir(dirname(BUNDLE), { recursive: true });
-  await writeFile(BUNDLE, `${entryCode.endsWith("\n") ? entryCode : `${entryCode}\n`}${embedBody(bodyCode)}`);
+  const wasm = (await readFile(wasmFile())).toString("base64");
+  await writeFile(
+    BUNDLE,
+    [
+      entryCode.endsWith("\n") ? entryCode : `${entryCode}\n`,
+      embedSection("BODY", bodyCode),
+      embedSection("WASM", wasm),
+      embedSection("WORKER", workerCode),
+    ].join(""),
+  );
   await chmod(BUNDLE, 0o755);
   await writeFile(LICENSES, await thirdPartyLicenses([body.metafile, worker.metafile]));
   return { path: BUNDLE, bytes: (await stat(BUNDLE)).size };

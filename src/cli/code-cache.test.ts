@@ -3,11 +3,18 @@ import { describe, expect, it } from "vitest";
 import {
   BODY_END,
   BODY_START,
+  CACHE_RENEW_MS,
+  CACHE_UNUSED_MS,
+  cacheNeedsRenewal,
   codeCacheDir,
   codeCacheEnabled,
   codeCacheFile,
   embedBody,
+  embedSection,
   extractBody,
+  extractSection,
+  findSections,
+  staleCacheFiles,
 } from "./code-cache.js";
 
 describe("embedBody / extractBody", () => {
@@ -117,5 +124,85 @@ describe("codeCacheEnabled", () => {
     [" no ", false],
   ])("VOIDMCP_CODE_CACHE=%s → %s", (value, expected) => {
     expect(codeCacheEnabled(value === undefined ? {} : { VOIDMCP_CODE_CACHE: value })).toBe(expected);
+  });
+});
+
+describe("bundle sections", () => {
+  const entry = '#!/usr/bin/env node\nconst s = "/*VOIDMCP-WASM\\n";\n';
+  const file = [
+    entry,
+    embedSection("BODY", 'const x = "VOIDMCP-WASM*/ /*VOIDMCP-WORKER";'),
+    embedSection("WASM", "AAEC/w=="),
+    embedSection("WORKER", "a */ b\n"),
+  ].join("");
+
+  it("gives back each section exactly, in any order asked", () => {
+    expect(extractSection(file, "WORKER")).toBe("a */ b\n");
+    expect(extractSection(file, "BODY")).toBe('const x = "VOIDMCP-WASM*/ /*VOIDMCP-WORKER";');
+    expect(extractSection(file, "WASM")).toBe("AAEC/w==");
+  });
+
+  it("places each span on the section's escaped text, as byte offsets of the ASCII file", () => {
+    const bytes = Buffer.from(file, "latin1");
+    for (const [name, span] of findSections(file)) {
+      const head = `/*VOIDMCP-${name}\n`;
+      expect(bytes.toString("latin1", span.start - head.length, span.start)).toBe(head);
+      expect(bytes.toString("latin1", span.end, span.end + 1 + `VOIDMCP-${name}*/`.length)).toBe(
+        `\nVOIDMCP-${name}*/`,
+      );
+    }
+    expect([...findSections(file).keys()]).toEqual(["BODY", "WASM", "WORKER"]);
+  });
+
+  it.each([
+    ["only a body (a bundle from before the data sections)", `${entry}${embedBody("b")}`, ["BODY"]],
+    ["a data section cut short", `${entry}${embedBody("b")}/*VOIDMCP-WASM\nAAAA`, ["BODY"]],
+    ["sections out of order", `${entry}${embedBody("b")}${embedSection("WORKER", "w")}`, ["BODY"]],
+    ["no body", `${entry}${embedSection("WASM", "AAAA")}`, []],
+  ])("finds only whole sections in order: %s", (_, text, names) => {
+    expect([...findSections(text).keys()]).toEqual(names);
+  });
+
+  it("keeps the data out of the program: the file is one comment per section for a parser", () => {
+    expect(() => new Function(file.slice(file.indexOf("/*VOIDMCP-BODY")))).not.toThrow();
+  });
+});
+
+describe("staleCacheFiles", () => {
+  const now = Date.UTC(2026, 11, 2);
+  const day = 24 * 60 * 60 * 1000;
+  const mine = codeCacheFile("a".repeat(64), "v20.20.2", "x64");
+  it.each<[string, string, number, boolean]>([
+    [
+      "another version's cache, unused for 31 days",
+      codeCacheFile("b".repeat(64), "v20.20.2", "x64"),
+      31,
+      true,
+    ],
+    [
+      "another version's partial cache, unused for 31 days",
+      codeCacheFile("b".repeat(64), "v20.1.0", "x64", "partial"),
+      31,
+      true,
+    ],
+    [
+      "a write that never finished, 31 days ago",
+      `${codeCacheFile("c".repeat(64), "v20.20.2", "x64")}.4242.tmp`,
+      31,
+      true,
+    ],
+    ["another version's cache used 29 days ago", codeCacheFile("b".repeat(64), "v20.20.2", "x64"), 29, false],
+    ["the cache just written, whatever its time", mine, 400, false],
+    ["a file that is not voidmcp's", "notes.txt", 400, false],
+    ["a name close to ours", "bundle-x.v8cache.bak", 400, false],
+  ])("%s: removed %s", (_, name, ageDays, removed) => {
+    const entries = [{ name, mtimeMs: now - ageDays * day }];
+    expect(staleCacheFiles(entries, [mine], now)).toEqual(removed ? [name] : []);
+  });
+
+  it("renews a used file's time once a day, well inside the unused limit", () => {
+    expect(cacheNeedsRenewal(now - CACHE_RENEW_MS - 1, now)).toBe(true);
+    expect(cacheNeedsRenewal(now - CACHE_RENEW_MS + 1, now)).toBe(false);
+    expect(CACHE_RENEW_MS * 7).toBeLessThan(CACHE_UNUSED_MS);
   });
 });

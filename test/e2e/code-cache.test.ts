@@ -6,7 +6,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -135,6 +135,35 @@ describe("the bundle's code cache", () => {
     await second.stop();
     expect(second.stderr()).not.toContain("[code-cache] wrote");
     expect(await readFile(join(env.XDG_CACHE_HOME, "voidmcp", file as string))).toEqual(written);
+  }, 120_000);
+
+  it("removes other versions' cache files unused for over 30 days when it writes a full cache", async () => {
+    const home = join(dir, "tidy");
+    const env = { HOME: home, XDG_CACHE_HOME: join(home, "cache") };
+    const at = join(env.XDG_CACHE_HOME, "voidmcp");
+    await mkdir(at, { recursive: true });
+    const old = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    const files = {
+      oldFull: "bundle-0000000000000000-node20.0.0-x64.v8cache",
+      oldPartial: "bundle-1111111111111111-node20.0.0-x64-partial.v8cache",
+      oldTemporary: "bundle-2222222222222222-node20.0.0-x64.v8cache.77.tmp",
+      recent: "bundle-3333333333333333-node20.0.0-x64.v8cache",
+      notOurs: "notes.txt",
+    };
+    for (const [key, name] of Object.entries(files)) {
+      await writeFile(join(at, name), "x");
+      if (key !== "recent") await utimes(join(at, name), old, old);
+    }
+    const gateway = start(env);
+    await gateway.answer(1);
+    await gateway.logged("[code-cache] wrote");
+    await gateway.stop();
+    expect(gateway.stderr()).toContain(`[code-cache] removed ${join(at, files.oldFull)}`);
+    const left = await readdir(at);
+    const written = left.filter((name) => name !== files.recent && name !== files.notOurs);
+    expect(left).toContain(files.recent);
+    expect(left).toContain(files.notOurs);
+    expect(written).toEqual([expect.stringMatching(/^bundle-[0-9a-f]{16}-node.*\.v8cache$/)]);
   }, 120_000);
 
   it("keeps what a short run compiled, and replaces it with a full cache on a longer run", async () => {
